@@ -1,0 +1,189 @@
+package store
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// buildV0 writes, with bbolt alone, a database in the version 0 layout: no
+// schema key and no byte counters.
+func buildV0(t *testing.T, path string) (caseID string, want uint64) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	caseID = newID()
+	report, wrap, msg := ageFile(t, 1000), ageFile(t, 100), ageFile(t, 50)
+	inv := Invitation{ID: newID(), WitnessCase: caseID, Ciphertext: ageFile(t, 70), CreatedDay: "2026-01-02"}
+	m := meta(caseID)
+	m.Version, m.Invitation = 1, inv.ID
+	want = uint64(len(report) + len(wrap) + len(msg) + 4096 + len(inv.Ciphertext))
+	err = db.Update(func(tx *bolt.Tx) error {
+		ob, _ := must(tx.CreateBucket(bOrgs)).CreateBucket([]byte(testOrg))
+		ob.Put(kConfig, []byte(`{"name":"old"}`))
+		cases, _ := ob.CreateBucket(bCases)
+		if err := putMeta(cases, &m); err != nil {
+			return err
+		}
+		for _, b := range [][]byte{bTombstones, bPending} {
+			ob.CreateBucket(b)
+		}
+		cb, _ := must(ob.CreateBucket(bContent)).CreateBucket([]byte(caseID))
+		cb.Put([]byte(BlobReport), report)
+		must(cb.CreateBucket(bWraps)).Put(wrapKey(1, RoleCase, "alice"), wrap)
+		rec, _ := encodeRecord(entryHeader{Author: "alice", Time: "2026-01-02T10:04Z"}, msg)
+		must(cb.CreateBucket([]byte(Messages))).Put(u64(1), rec)
+		must(cb.CreateBucket(bFiles)).Put([]byte("00112233445566778899"), []byte(`{"file_id":"00112233445566778899","size":4096,"sha256":"`+strings.Repeat("0", 64)+`","chunks":1,"began_day":"2026-01-02","complete":false}`))
+		iv, _ := encodeInvitation(&inv)
+		return must(ob.CreateBucket(bInvitations)).Put([]byte(inv.ID), iv)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return caseID, want
+}
+
+func must(b *bolt.Bucket, err error) *bolt.Bucket {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func TestMigrateFromVersion0(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v0.db")
+	id, want := buildV0(t, path)
+	_, err := OpenReadOnly(path)
+	if err == nil || !strings.Contains(err.Error(), "migrate") {
+		t.Fatalf("OpenReadOnly of a version 0 file: %v, want a request to migrate", err)
+	}
+	s, err := Open(path, Options{MaxCaseBytes: want + 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var schema uint64
+	s.db.View(func(tx *bolt.Tx) error { schema = getU64(tx.Bucket(bMeta), kSchema); return nil })
+	if schema != SchemaVersion {
+		t.Errorf("schema %d after migration, want %d", schema, SchemaVersion)
+	}
+	if got := orgBytes(t, s); got != want {
+		t.Errorf("organisation bytes %d, want %d", got, want)
+	}
+	checkCounters(t, s)
+	// The counters are live: the quota now holds.
+	_, err = s.Append(ctx, testOrg, id, Messages, Entry{Author: "alice", Time: now, Ciphertext: ageFile(t, 200)})
+	wantErr(t, err, ErrQuota)
+	es, err := s.Entries(ctx, testOrg, id, Messages, 0, 0)
+	if err != nil || len(es) != 1 || !es[0].Time.Equal(time.Date(2026, 1, 2, 10, 4, 0, 0, time.UTC)) {
+		t.Errorf("old message: %+v, %v", es, err)
+	}
+}
+
+func TestMigrationsRunInOrderAndStopOnFailure(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	buildV0(t, path)
+	var ran []string
+	step := func(name string, fail bool) func(*bolt.Tx) error {
+		return func(tx *bolt.Tx) error {
+			ran = append(ran, name)
+			tx.Bucket(bOrgs).Put([]byte("marker-"+name), []byte("x"))
+			if fail {
+				return errors.New("disk on fire")
+			}
+			return nil
+		}
+	}
+	ms := []migration{{1, "one", step("one", false)}, {2, "two", step("two", true)}, {3, "three", step("three", false)}}
+	_, err := open(path, Options{}, false, ms)
+	if err == nil || !strings.Contains(err.Error(), "schema 2 (two)") {
+		t.Fatalf("open = %v, want the failed migration named", err)
+	}
+	if !slices.Equal(ran, []string{"one", "two"}) {
+		t.Errorf("ran %v", ran)
+	}
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *bolt.Tx) error {
+		if v := getU64(tx.Bucket(bMeta), kSchema); v != 1 {
+			t.Errorf("schema %d after a failed step 2, want 1", v)
+		}
+		if tx.Bucket(bOrgs).Get([]byte("marker-two")) != nil {
+			t.Error("the failed migration left a write")
+		}
+		return nil
+	})
+	db.Close()
+	ran = nil
+	ms[1].run = step("two", false)
+	s, err := open(path, Options{}, false, ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if !slices.Equal(ran, []string{"two", "three"}) {
+		t.Errorf("second open ran %v, want two, three", ran)
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kSchema, u64(SchemaVersion+1)) })
+	s.Close()
+	for name, open := range map[string]func() (*BoltStore, error){
+		"Open":         func() (*BoltStore, error) { return Open(path, Options{}) },
+		"OpenReadOnly": func() (*BoltStore, error) { return OpenReadOnly(path) },
+	} {
+		_, err := open()
+		if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), "schema 2") {
+			t.Errorf("%s: %v, want ErrNewerSchema naming the version", name, err)
+		}
+	}
+}
+
+func TestOpenReadOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ro.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, s.PutOrgConfig(ctx, testOrg, []byte(`{}`)), nil)
+	id := newID()
+	mustCreate(t, s, newCase(t, id, 100))
+	start := time.Now()
+	if _, err := OpenReadOnly(path); err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Errorf("OpenReadOnly while the server runs: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("OpenReadOnly waited %v", d)
+	}
+	s.Close()
+	ro, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.Case(ctx, testOrg, id); err != nil {
+		t.Error(err)
+	}
+	wantErr(t, ro.PutOrgConfig(ctx, "other", []byte(`{}`)), ErrInvalid)
+	ro2, err := OpenReadOnly(path) // readers share the lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro2.Close()
+}

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"io"
+)
+
+// Store is everything the Lanterne server keeps: opaque age ciphertexts made
+// on clients, and the little metadata the workflow needs. *BoltStore
+// implements it; a replicated backend would implement the same interface.
+//
+// All identifiers are validated (ErrInvalid otherwise): org is an
+// organisation id ([a-z0-9][a-z0-9-]{0,62}); id is a case lookup id (32
+// lowercase hex characters); file is a file id (16 to 64 lowercase hex
+// characters, even length). Days are civil dates "YYYY-MM-DD". Every method
+// except Close checks ctx before it starts and between steps of long
+// operations.
+//
+// Every value named ciphertext must be a well-formed binary age file
+// (header, nonce, at least one payload chunk); anything else is refused with
+// ErrInvalid, so a server bug cannot store plaintext.
+type Store interface {
+	// PutOrgConfig creates the organisation if needed and replaces its
+	// configuration (JSON owned by the server, stored as given).
+	PutOrgConfig(ctx context.Context, org string, config []byte) error
+	// PutDirectory stores the organisation's signed directory (JSON) if
+	// version is above the stored one, else ErrStaleVersion.
+	PutDirectory(ctx context.Context, org string, version uint64, signed []byte) error
+	// Org returns the organisation's configuration, directory and usage.
+	Org(ctx context.Context, org string) (Org, error)
+	// Orgs lists the organisation ids in byte order.
+	Orgs(ctx context.Context) ([]string, error)
+
+	// CreateCase stores a new case (meta, blobs, wraps, an issued or a
+	// redeemed invitation) in one transaction, or nothing. A lookup id that
+	// exists or was deleted is refused with ErrExists. The returned meta is
+	// what was stored (Version 1, links filled in).
+	CreateCase(ctx context.Context, org string, c NewCase) (CaseMeta, error)
+	// Case returns a case's meta; ErrDeleted (which is also ErrNotFound) if
+	// only its tombstone remains.
+	Case(ctx context.Context, org, id string) (CaseMeta, error)
+	// UpdateCase replaces a case's meta if m.Version is the stored version
+	// (else ErrConflict) and returns what was stored, with Version + 1. See
+	// Modify for a read-modify-write loop.
+	UpdateCase(ctx context.Context, org string, m CaseMeta) (CaseMeta, error)
+	// Cases lists the metas of up to limit cases (limit <= 0 or > 1000 means
+	// 1000) whose lookup ids come after after, in lookup id order.
+	Cases(ctx context.Context, org, after string, limit int) ([]CaseMeta, error)
+	// DeleteCase removes every value of the case — meta, blobs, wraps,
+	// threads, files, the invitation it issued — and leaves a tombstone
+	// {lookup id, day}.
+	DeleteCase(ctx context.Context, org, id, day string) error
+
+	// PutBlob sets one of the case's set-once ciphertexts. Putting the same
+	// bytes again is a no-op; other bytes are refused with ErrExists.
+	PutBlob(ctx context.Context, org, id string, kind BlobKind, ciphertext []byte) error
+	// Blob returns one of the case's ciphertexts.
+	Blob(ctx context.Context, org, id string, kind BlobKind) ([]byte, error)
+	// AddWraps adds key wraps, all or none. A (reader, role, generation)
+	// already holding other bytes is refused with ErrExists; the same bytes
+	// again are a no-op.
+	AddWraps(ctx context.Context, org, id string, wraps []Wrap) error
+	// Wraps returns all of the case's wraps, by generation, role, reader.
+	Wraps(ctx context.Context, org, id string) ([]Wrap, error)
+
+	// Append adds an entry to a thread. The store assigns Seq (1, 2, ...)
+	// and truncates Time to the minute in UTC; it returns the stored entry.
+	Append(ctx context.Context, org, id string, t Thread, e Entry) (Entry, error)
+	// Entries returns up to limit entries (limit <= 0 or > 1000 means 1000)
+	// with Seq > afterSeq, in order.
+	Entries(ctx context.Context, org, id string, t Thread, afterSeq uint64, limit int) ([]Entry, error)
+
+	// BeginFile declares an evidence file and reserves its Size against the
+	// quotas. Declaring the same header again is a no-op.
+	BeginFile(ctx context.Context, org, id string, h FileHeader) error
+	// PutChunk stores chunk index of an incomplete or complete file. Every
+	// chunk but the last is exactly MaxChunkSize bytes. The same bytes again
+	// are a no-op; other bytes at a stored index are ErrConflict.
+	PutChunk(ctx context.Context, org, id, file string, index uint32, data []byte) error
+	// CompleteFile checks that every chunk is present (else ErrIncomplete)
+	// and that their total size and SHA-256 match the header (else
+	// ErrConflict), then marks the file complete.
+	CompleteFile(ctx context.Context, org, id, file string) error
+	// Files lists the case's file headers, complete or not, by file id.
+	Files(ctx context.Context, org, id string) ([]FileHeader, error)
+	// ReadFile writes a complete file's ciphertext to w chunk by chunk, each
+	// read in its own short transaction, and returns the bytes written.
+	ReadFile(ctx context.Context, org, id, file string, w io.Writer) (int64, error)
+	// PendingFiles lists the organisation's incomplete files.
+	PendingFiles(ctx context.Context, org string) ([]PendingFile, error)
+	// DeleteFile removes an incomplete file and releases its reservation;
+	// a complete file is refused with ErrConflict (only DeleteCase removes
+	// evidence).
+	DeleteFile(ctx context.Context, org, id, file string) error
+
+	// CreateInvitation stores an invitation issued by an existing case
+	// that has none yet, and links it from that case's meta.
+	CreateInvitation(ctx context.Context, org string, inv Invitation) error
+	// Invitation returns an invitation by its lookup id.
+	Invitation(ctx context.Context, org, id string) (Invitation, error)
+
+	// Backup writes a consistent copy of the whole database to w while
+	// writes continue, and returns the bytes written. The copy holds
+	// exactly what was committed when Backup began.
+	Backup(ctx context.Context, w io.Writer) (int64, error)
+	// Walk calls fn for every stored value, with its kind, from one
+	// consistent snapshot; it stops at the first error fn returns.
+	Walk(ctx context.Context, fn func(Item) error) error
+
+	// Close releases the store.
+	Close() error
+}
