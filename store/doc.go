@@ -22,9 +22,13 @@
 //     derives its results from the transaction alone (Batch may run it
 //     twice);
 //   - quotas: byte counters per case and per organisation, kept in the same
-//     transactions as the data (ErrQuota);
+//     transactions as the data (ErrQuota); an evidence file reserves its
+//     declared maximum size at BeginFile and, once CompleteFile knows its
+//     size, only that;
 //   - bounded memory: evidence is stored and read in chunks of
-//     MaxChunkSize, each read in its own short transaction;
+//     MaxChunkSize, each read in its own short transaction; a client can
+//     upload each chunk as it encrypts it, since the ciphertext's size and
+//     SHA-256 are only needed at CompleteFile;
 //   - set-once ciphertexts: blobs, wraps and chunks are never overwritten
 //     with other bytes; thread entries are append-only; only DeleteCase
 //     (retention) and DeleteFile (unfinished uploads) remove data, and

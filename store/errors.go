@@ -17,7 +17,8 @@ var (
 	ErrExists = errors.New("store: already exists")
 	// ErrConflict: a concurrent change won (a case's Version moved on), a
 	// chunk index already holds other bytes, an invitation was already
-	// redeemed, or a file's chunks do not hash to its declared SHA-256.
+	// redeemed, or a file's chunks do not match the size and SHA-256 given
+	// to CompleteFile (or the file was completed with others).
 	ErrConflict = errors.New("store: conflict")
 	// ErrStaleVersion: a directory whose version is not above the stored one.
 	ErrStaleVersion = errors.New("store: stale directory version")

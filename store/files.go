@@ -14,12 +14,14 @@ import (
 // chunksFor is the number of chunks of a file of size bytes.
 func chunksFor(size uint64) uint64 { return (size + MaxChunkSize - 1) / MaxChunkSize }
 
-// chunkLen is the length chunk index of rec must have.
-func chunkLen(rec *fileRecord, index uint32) uint64 {
-	if index+1 < rec.Chunks {
-		return MaxChunkSize
+// maxFileSize is the largest MaxSize: chunk counts are uint32.
+const maxFileSize = MaxChunkSize * (1<<32 - 1)
+
+func checkMaxSize(n uint64) error {
+	if n == 0 || n > maxFileSize {
+		return fmt.Errorf("%w: a file's maximum size must be 1 to %d bytes, not %d", ErrInvalid, uint64(maxFileSize), n)
 	}
-	return rec.Size - uint64(rec.Chunks-1)*MaxChunkSize
+	return nil
 }
 
 func getFile(cb *bolt.Bucket, id, file string) (fileRecord, error) {
@@ -56,8 +58,8 @@ func (s *BoltStore) BeginFile(ctx context.Context, org, id string, h FileHeader)
 	if err := checkDay("file day", h.BeganDay, false); err != nil {
 		return err
 	}
-	if h.Size == 0 || uint64(h.Chunks) != chunksFor(h.Size) {
-		return fmt.Errorf("%w: a file of %d bytes has %d chunks of at most %d bytes, not %d", ErrInvalid, h.Size, chunksFor(h.Size), MaxChunkSize, h.Chunks)
+	if err := checkMaxSize(h.MaxSize); err != nil {
+		return err
 	}
 	return s.update(ctx, func(tx *bolt.Tx) error {
 		ob, cb, err := caseBucket(tx, org, id)
@@ -73,19 +75,19 @@ func (s *BoltStore) BeginFile(ctx context.Context, org, id string, h FileHeader)
 			if err != nil {
 				return err
 			}
-			if cur.Size == h.Size && cur.SHA256 == h.SHA256 && cur.Chunks == h.Chunks {
+			if cur.MaxSize == h.MaxSize {
 				return nil
 			}
-			return fmt.Errorf("%w: case %s already has a different file %s", ErrExists, id, h.FileID)
+			return fmt.Errorf("%w: case %s already has file %s with another maximum size", ErrExists, id, h.FileID)
 		}
-		if err := s.charge(ob, cb, h.Size); err != nil {
+		if err := s.charge(ob, cb, h.MaxSize); err != nil {
 			return err
 		}
 		serial, err := fb.NextSequence()
 		if err != nil {
 			return err
 		}
-		rec := fileRecord{FileID: h.FileID, Size: h.Size, SHA256: h.SHA256, Chunks: h.Chunks, BeganDay: h.BeganDay, Serial: serial}
+		rec := fileRecord{FileID: h.FileID, MaxSize: h.MaxSize, BeganDay: h.BeganDay, Serial: serial}
 		if err := putFile(cb, &rec); err != nil {
 			return err
 		}
@@ -110,11 +112,13 @@ func (s *BoltStore) PutChunk(ctx context.Context, org, id, file string, index ui
 		if err != nil {
 			return err
 		}
-		if index >= rec.Chunks {
-			return fmt.Errorf("%w: file %s has %d chunks, no chunk %d", ErrInvalid, file, rec.Chunks, index)
+		// A chunk ending past MaxSize can be part of no file CompleteFile
+		// accepts; refusing it keeps the stored bytes within the reservation.
+		if end := uint64(index)*MaxChunkSize + uint64(len(data)); end > rec.MaxSize {
+			return fmt.Errorf("%w: chunk %d of %d bytes ends past the %d bytes declared for file %s", ErrInvalid, index, len(data), rec.MaxSize, file)
 		}
-		if want := chunkLen(&rec, index); uint64(len(data)) != want {
-			return fmt.Errorf("%w: chunk %d of file %s must have %d bytes, not %d", ErrInvalid, index, file, want, len(data))
+		if rec.Complete && index >= rec.Chunks {
+			return fmt.Errorf("%w: file %s was completed with %d chunks, no chunk %d", ErrConflict, file, rec.Chunks, index)
 		}
 		if index == 0 && !bytes.HasPrefix(data, []byte(ageMagic)) {
 			return fmt.Errorf("%w: file %s does not start as an age ciphertext", ErrInvalid, file)
@@ -134,42 +138,102 @@ func (s *BoltStore) PutChunk(ctx context.Context, org, id, file string, index ui
 	})
 }
 
-// CompleteFile implements Store. It hashes the chunks in short read
-// transactions, so a large file never holds the write lock or a long read
-// transaction, then marks the file complete if it was not deleted and
-// declared again meanwhile.
-func (s *BoltStore) CompleteFile(ctx context.Context, org, id, file string) error {
+// chunkBeyond reports the first stored chunk of file with an index of at
+// least n, if any.
+func chunkBeyond(cb *bolt.Bucket, file string, n uint32) (uint32, bool) {
+	chb := cb.Bucket(bChunks)
+	if chb == nil {
+		return 0, false
+	}
+	k, _ := chb.Cursor().Seek(chunkKey(file, n))
+	if k == nil || !bytes.HasPrefix(k, chunkPrefix(file)) {
+		return 0, false
+	}
+	_, index, _ := parseChunkKey(k)
+	return index, true
+}
+
+// checkChunks verifies, without reading their bytes, that file has exactly
+// the chunks 0..n-1 of a file of size bytes: a chunk past them or of the
+// wrong length is ErrConflict, a missing one ErrIncomplete.
+func checkChunks(cb *bolt.Bucket, file string, size uint64) error {
+	n := chunksFor(size)
+	if index, ok := chunkBeyond(cb, file, uint32(n)); ok {
+		return fmt.Errorf("%w: file %s of %d bytes has %d chunks, yet chunk %d is stored", ErrConflict, file, size, n, index)
+	}
+	var have uint64
+	if chb := cb.Bucket(bChunks); chb != nil {
+		p := chunkPrefix(file)
+		c := chb.Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			_, index, ok := parseChunkKey(k)
+			if !ok {
+				return fmt.Errorf("store: file %s: malformed chunk key", file)
+			}
+			want := uint64(MaxChunkSize)
+			if uint64(index)+1 == n {
+				want = size - (n-1)*MaxChunkSize
+			}
+			if uint64(len(v)) != want {
+				return fmt.Errorf("%w: chunk %d of file %s has %d bytes; a file of %d bytes needs %d there", ErrConflict, index, file, len(v), size, want)
+			}
+			have++
+		}
+	}
+	if have != n {
+		return fmt.Errorf("%w: file %s has %d of its %d chunks", ErrIncomplete, file, have, n)
+	}
+	return nil
+}
+
+// CompleteFile implements Store. It checks the chunk lengths and hashes the
+// chunks in short read transactions, so a large file never holds the write
+// lock or a long read transaction, then marks the file complete if it was
+// not deleted and declared again meanwhile and no chunk past its end was
+// added.
+func (s *BoltStore) CompleteFile(ctx context.Context, org, id, file string, size uint64, sum Hash) error {
 	if err := checkFileID(file); err != nil {
 		return err
 	}
+	if size == 0 {
+		return fmt.Errorf("%w: a file has at least one byte", ErrInvalid)
+	}
+	// done reports whether rec is already complete as claimed (a no-op)
+	// or complete otherwise (ErrConflict).
+	done := func(rec *fileRecord) (bool, error) {
+		if !rec.Complete {
+			return false, nil
+		}
+		if rec.Size != size || rec.SHA256 != sum {
+			return true, fmt.Errorf("%w: file %s is already complete with another size or SHA-256", ErrConflict, file)
+		}
+		return true, nil
+	}
 	var rec fileRecord
+	var complete bool
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		_, cb, err := caseBucket(tx, org, id)
 		if err != nil {
 			return err
 		}
-		if rec, err = getFile(cb, id, file); err != nil || rec.Complete {
+		if rec, err = getFile(cb, id, file); err != nil {
 			return err
 		}
-		var have uint32
-		if chb := cb.Bucket(bChunks); chb != nil {
-			p := chunkPrefix(file)
-			c := chb.Cursor()
-			for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
-				have++
-			}
+		if complete, err = done(&rec); complete || err != nil {
+			return err
 		}
-		if have != rec.Chunks {
-			return fmt.Errorf("%w: file %s has %d of its %d chunks", ErrIncomplete, file, have, rec.Chunks)
+		if size > rec.MaxSize {
+			return fmt.Errorf("%w: file %s completed with %d bytes, declared at most %d", ErrConflict, file, size, rec.MaxSize)
 		}
-		return nil
+		return checkChunks(cb, file, size)
 	})
-	if err != nil || rec.Complete {
+	if err != nil || complete {
 		return err
 	}
 	h := sha256.New()
 	var total uint64
-	for i := range rec.Chunks {
+	n := uint32(chunksFor(size))
+	for i := range n {
 		chunk, err := s.chunk(ctx, org, id, file, i)
 		if err != nil {
 			return err
@@ -180,11 +244,11 @@ func (s *BoltStore) CompleteFile(ctx context.Context, org, id, file string) erro
 	if s.afterHash != nil {
 		s.afterHash()
 	}
-	if total != rec.Size {
-		return fmt.Errorf("%w: file %s has %d bytes, declared %d", ErrConflict, file, total, rec.Size)
+	if total != size {
+		return fmt.Errorf("%w: file %s has %d bytes, not %d", ErrConflict, file, total, size)
 	}
-	if Hash(h.Sum(nil)) != rec.SHA256 {
-		return fmt.Errorf("%w: file %s does not hash to its declared SHA-256", ErrConflict, file)
+	if Hash(h.Sum(nil)) != sum {
+		return fmt.Errorf("%w: file %s does not hash to the SHA-256 given", ErrConflict, file)
 	}
 	return s.update(ctx, func(tx *bolt.Tx) error {
 		ob, cb, err := caseBucket(tx, org, id)
@@ -198,11 +262,18 @@ func (s *BoltStore) CompleteFile(ctx context.Context, org, id, file string) erro
 		if cur.Serial != rec.Serial {
 			return fmt.Errorf("%w: file %s was declared again while it was checked", ErrConflict, file)
 		}
-		if cur.Complete {
-			return nil
+		if complete, err := done(&cur); complete || err != nil {
+			return err
 		}
-		cur.Complete = true
+		// Chunks below n are set once; one past the end may have come since.
+		if index, ok := chunkBeyond(cb, file, n); ok {
+			return fmt.Errorf("%w: file %s of %d bytes has %d chunks, yet chunk %d is stored", ErrConflict, file, size, n, index)
+		}
+		cur.Size, cur.SHA256, cur.Chunks, cur.Complete = size, sum, n, true
 		if err := putFile(cb, &cur); err != nil {
+			return err
+		}
+		if err := release(ob, cb, cur.MaxSize-size); err != nil {
 			return err
 		}
 		return ob.Bucket(bPending).Delete(pendingKey(id, file))
@@ -336,7 +407,7 @@ func (s *BoltStore) DeleteFile(ctx context.Context, org, id, file string) error 
 		if err := cb.Bucket(bFiles).Delete([]byte(file)); err != nil {
 			return err
 		}
-		if err := release(ob, cb, rec.Size); err != nil {
+		if err := release(ob, cb, rec.reserved()); err != nil {
 			return err
 		}
 		return ob.Bucket(bPending).Delete(pendingKey(id, file))

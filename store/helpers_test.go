@@ -203,34 +203,39 @@ func appendN(t testing.TB, s Store, id string, th Thread, n int) {
 	}
 }
 
-// uploadFile stores an age file of about plain bytes as an evidence file,
-// completes it if asked, and returns its header and ciphertext.
+// uploadFile stores an age file of about plain bytes as an evidence file
+// declared with a MaxSize above its size, completes it if asked, and
+// returns its header (as Files shows it) and ciphertext.
 func uploadFile(t testing.TB, s Store, id string, plain int, complete bool) (FileHeader, []byte) {
 	t.Helper()
 	data := ageFile(t, plain)
-	h := FileHeader{
-		FileID:   randHex(16),
-		Size:     uint64(len(data)),
-		SHA256:   sha256.Sum256(data),
-		Chunks:   uint32(chunksFor(uint64(len(data)))),
-		BeganDay: "2026-11-23",
-	}
+	h := FileHeader{FileID: randHex(16), MaxSize: uint64(len(data)) + 100, BeganDay: "2026-11-23"}
 	if err := s.BeginFile(ctx, testOrg, id, h); err != nil {
 		t.Fatal(err)
 	}
-	for i := range h.Chunks {
-		end := min(len(data), int(i+1)*MaxChunkSize)
-		if err := s.PutChunk(ctx, testOrg, id, h.FileID, i, data[int(i)*MaxChunkSize:end]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	putChunks(t, s, id, h.FileID, data)
 	if complete {
-		if err := s.CompleteFile(ctx, testOrg, id, h.FileID); err != nil {
+		if err := s.CompleteFile(ctx, testOrg, id, h.FileID, uint64(len(data)), sha256.Sum256(data)); err != nil {
 			t.Fatal(err)
 		}
-		h.Complete = true
+		h.Size, h.SHA256, h.Chunks, h.Complete = uint64(len(data)), sha256.Sum256(data), uint32(chunksFor(uint64(len(data)))), true
 	}
 	return h, data
+}
+
+// chunkOf is chunk i of data.
+func chunkOf(data []byte, i uint32) []byte {
+	return data[int(i)*MaxChunkSize : min(len(data), int(i+1)*MaxChunkSize)]
+}
+
+// putChunks uploads every chunk of data.
+func putChunks(t testing.TB, s Store, id, file string, data []byte) {
+	t.Helper()
+	for i := range uint32(chunksFor(uint64(len(data)))) {
+		if err := s.PutChunk(ctx, testOrg, id, file, i, chunkOf(data, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // createMany creates n cases concurrently (so they share transactions) and

@@ -176,9 +176,11 @@ func encodeInvitation(inv *Invitation) ([]byte, error) {
 
 // fileRecord is a file header as stored. Serial, unique per case bucket,
 // lets CompleteFile notice that a file was deleted and declared again while
-// it hashed the chunks.
+// it hashed the chunks. Before completion Size, SHA256 and Chunks are zero
+// and MaxSize is reserved against the quotas; after, Size is.
 type fileRecord struct {
 	FileID   string `json:"file_id"`
+	MaxSize  uint64 `json:"max_size"`
 	Size     uint64 `json:"size"`
 	SHA256   Hash   `json:"sha256"`
 	Chunks   uint32 `json:"chunks"`
@@ -188,7 +190,40 @@ type fileRecord struct {
 }
 
 func (r *fileRecord) header() FileHeader {
-	return FileHeader{r.FileID, r.Size, r.SHA256, r.Chunks, r.BeganDay, r.Complete}
+	return FileHeader{FileID: r.FileID, MaxSize: r.MaxSize, Size: r.Size, SHA256: r.SHA256,
+		Chunks: r.Chunks, BeganDay: r.BeganDay, Complete: r.Complete}
+}
+
+// reserved is what the file counts against the quotas: its declared bound
+// until it is complete, its size after.
+func (r *fileRecord) reserved() uint64 {
+	if r.Complete {
+		return r.Size
+	}
+	return r.MaxSize
+}
+
+// check reports whether the record has a shape the store writes.
+func (r *fileRecord) check() error {
+	if err := checkFileID(r.FileID); err != nil {
+		return err
+	}
+	if err := checkDay("file day", r.BeganDay, false); err != nil {
+		return err
+	}
+	if err := checkMaxSize(r.MaxSize); err != nil {
+		return err
+	}
+	if !r.Complete {
+		if r.Size != 0 || r.Chunks != 0 || r.SHA256 != (Hash{}) {
+			return fmt.Errorf("%w: incomplete file has a size, hash or chunk count", ErrInvalid)
+		}
+		return nil
+	}
+	if r.Size == 0 || r.Size > r.MaxSize || uint64(r.Chunks) != chunksFor(r.Size) {
+		return fmt.Errorf("%w: complete file of %d bytes (at most %d) has %d chunks", ErrInvalid, r.Size, r.MaxSize, r.Chunks)
+	}
+	return nil
 }
 
 // tombstone is what DeleteCase leaves.

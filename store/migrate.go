@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -10,8 +11,8 @@ import (
 //
 // History:
 //   - 0: the first layout; no schema key and no byte counters.
-//   - 1: "usage" counters in every organisation and case bucket, and the
-//     schema key.
+//   - 1: "usage" counters in every organisation and case bucket, the
+//     schema key, and "max_size" in file headers.
 const SchemaVersion = 1
 
 // A migration moves the layout from version to-1 to version to, inside one
@@ -115,6 +116,9 @@ func migrateUsageCounters(tx *bolt.Tx) error {
 				return err
 			}
 		}
+		if err := boundFiles(ob); err != nil {
+			return fmt.Errorf("organisation %s: %w", org, err)
+		}
 		usage, err := recount(ob)
 		if err != nil {
 			return fmt.Errorf("organisation %s: %w", org, err)
@@ -132,6 +136,51 @@ func migrateUsageCounters(tx *bolt.Tx) error {
 	})
 }
 
+// boundFiles gives version 0 file headers, declared with their exact size,
+// the max_size field of version 1 (equal to that size); an incomplete one
+// loses its size, SHA-256 and chunk count, which CompleteFile now takes.
+func boundFiles(ob *bolt.Bucket) error {
+	content := ob.Bucket(bContent)
+	if content == nil {
+		return nil
+	}
+	type old struct {
+		id  []byte
+		rec fileRecord
+	}
+	var olds []old
+	err := content.ForEachBucket(func(id []byte) error {
+		fb := content.Bucket(id).Bucket(bFiles)
+		if fb == nil {
+			return nil
+		}
+		return fb.ForEach(func(k, v []byte) error {
+			var r fileRecord
+			if err := decodeStrict(v, &r); err != nil {
+				return fmt.Errorf("case %s: file %s: %w", id, k, err)
+			}
+			if r.MaxSize == 0 {
+				olds = append(olds, old{bytes.Clone(id), r})
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for _, o := range olds {
+		r := o.rec
+		r.MaxSize = r.Size
+		if !r.Complete {
+			r.Size, r.SHA256, r.Chunks = 0, Hash{}, 0
+		}
+		if err := putFile(content.Bucket(o.id), &r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func forEachOrg(tx *bolt.Tx, fn func(org []byte, ob *bolt.Bucket) error) error {
 	orgs := tx.Bucket(bOrgs)
 	if orgs == nil {
@@ -141,9 +190,10 @@ func forEachOrg(tx *bolt.Tx, fn func(org []byte, ob *bolt.Bucket) error) error {
 }
 
 // recount sums, for every case of an organisation, the bytes that quotas
-// count: blobs, wraps, thread entry ciphertexts, declared file sizes and
-// the ciphertext of the invitation the case issued. It is the definition
-// the counters are kept equal to.
+// count: blobs, wraps, thread entry ciphertexts, file sizes (the declared
+// maximum until a file is complete, its size after) and the ciphertext of
+// the invitation the case issued. It is the definition the counters are
+// kept equal to.
 func recount(ob *bolt.Bucket) (map[string]uint64, error) {
 	usage := map[string]uint64{}
 	content := ob.Bucket(bContent)
@@ -174,7 +224,7 @@ func recount(ob *bolt.Bucket) (map[string]uint64, error) {
 			if err := b.ForEach(func(_, v []byte) error {
 				var r fileRecord
 				err := decodeStrict(v, &r)
-				n += r.Size
+				n += r.reserved()
 				return err
 			}); err != nil {
 				return err

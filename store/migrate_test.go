@@ -1,9 +1,13 @@
 package store
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +29,8 @@ func buildV0(t *testing.T, path string) (caseID string, want uint64) {
 	inv := Invitation{ID: newID(), WitnessCase: caseID, Ciphertext: ageFile(t, 70), CreatedDay: "2026-01-02"}
 	m := meta(caseID)
 	m.Version, m.Invitation = 1, inv.ID
-	want = uint64(len(report) + len(wrap) + len(msg) + 4096 + len(inv.Ciphertext))
+	evidence := ageFile(t, 300)
+	want = uint64(len(report) + len(wrap) + len(msg) + 4096 + len(evidence) + len(inv.Ciphertext))
 	err = db.Update(func(tx *bolt.Tx) error {
 		ob, _ := must(tx.CreateBucket(bOrgs)).CreateBucket([]byte(testOrg))
 		ob.Put(kConfig, []byte(`{"name":"old"}`))
@@ -41,7 +46,13 @@ func buildV0(t *testing.T, path string) (caseID string, want uint64) {
 		must(cb.CreateBucket(bWraps)).Put(wrapKey(1, RoleCase, "alice"), wrap)
 		rec, _ := encodeRecord(entryHeader{Author: "alice", Time: "2026-01-02T10:04Z"}, msg)
 		must(cb.CreateBucket([]byte(Messages))).Put(u64(1), rec)
-		must(cb.CreateBucket(bFiles)).Put([]byte("00112233445566778899"), []byte(`{"file_id":"00112233445566778899","size":4096,"sha256":"`+strings.Repeat("0", 64)+`","chunks":1,"began_day":"2026-01-02","complete":false}`))
+		// Version 0 file headers were declared with their exact size and
+		// SHA-256, and have no max_size.
+		files := must(cb.CreateBucket(bFiles))
+		files.Put([]byte(v0Pending), []byte(`{"file_id":"`+v0Pending+`","size":4096,"sha256":"`+strings.Repeat("0", 64)+`","chunks":1,"began_day":"2026-01-02","complete":false}`))
+		files.Put([]byte(v0Complete), []byte(`{"file_id":"`+v0Complete+`","size":`+strconv.Itoa(len(evidence))+`,"sha256":"`+hex.EncodeToString(sha(evidence))+`","chunks":1,"began_day":"2026-01-02","complete":true}`))
+		must(cb.CreateBucket(bChunks)).Put(chunkKey(v0Complete, 0), evidence)
+		ob.Bucket(bPending).Put(pendingKey(caseID, v0Pending), []byte("2026-01-02"))
 		iv, _ := encodeInvitation(&inv)
 		return must(ob.CreateBucket(bInvitations)).Put([]byte(inv.ID), iv)
 	})
@@ -50,6 +61,14 @@ func buildV0(t *testing.T, path string) (caseID string, want uint64) {
 	}
 	return caseID, want
 }
+
+// The file ids buildV0 stores: one upload pending, one complete.
+const (
+	v0Pending  = "00112233445566778899"
+	v0Complete = "aabbccddeeff00112233"
+)
+
+func sha(b []byte) []byte { h := sha256.Sum256(b); return h[:] }
 
 func must(b *bolt.Bucket, err error) *bolt.Bucket {
 	if err != nil {
@@ -86,6 +105,28 @@ func TestMigrateFromVersion0(t *testing.T) {
 	if err != nil || len(es) != 1 || !es[0].Time.Equal(time.Date(2026, 1, 2, 10, 4, 0, 0, time.UTC)) {
 		t.Errorf("old message: %+v, %v", es, err)
 	}
+	// Old file headers got their declared size as max_size; the pending
+	// upload waits for CompleteFile's size and hash, and deleting it
+	// releases the reservation.
+	files, err := s.Files(ctx, testOrg, id)
+	if err != nil || len(files) != 2 {
+		t.Fatalf("Files = %+v, %v", files, err)
+	}
+	if f := files[0]; f.FileID != v0Pending || f.MaxSize != 4096 || f.Size != 0 || f.Chunks != 0 || f.Complete {
+		t.Errorf("old pending file: %+v", f)
+	}
+	if f := files[1]; f.FileID != v0Complete || f.MaxSize != f.Size || f.Chunks != 1 || !f.Complete {
+		t.Errorf("old complete file: %+v", f)
+	}
+	var out bytes.Buffer
+	if _, err := s.ReadFile(ctx, testOrg, id, v0Complete, &out); err != nil || !bytes.Equal(sha(out.Bytes()), files[1].SHA256[:]) {
+		t.Errorf("old complete file reads back %d bytes, %v", out.Len(), err)
+	}
+	wantErr(t, s.DeleteFile(ctx, testOrg, id, v0Pending), nil)
+	if got := orgBytes(t, s); got != want-4096 {
+		t.Errorf("organisation bytes %d after deleting the old upload, want %d", got, want-4096)
+	}
+	checkCounters(t, s)
 }
 
 func TestMigrationsRunInOrderAndStopOnFailure(t *testing.T) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -40,13 +41,13 @@ func TestQuotaRefusalChangesNothing(t *testing.T) {
 			})
 		}},
 		{"file reservation over the case quota", func() error {
-			return s.BeginFile(ctx, testOrg, id, FileHeader{FileID: randHex(16), Size: 2500, Chunks: 1, BeganDay: "2026-11-23"})
+			return s.BeginFile(ctx, testOrg, id, FileHeader{FileID: randHex(16), MaxSize: 2500, BeganDay: "2026-11-23"})
 		}},
 		{"invitation over the case quota", func() error {
 			return s.CreateInvitation(ctx, testOrg, Invitation{ID: newID(), WitnessCase: id, Ciphertext: ageFile(t, 2500), CreatedDay: "2026-11-23"})
 		}},
 		{"huge declared file (counter overflow)", func() error {
-			return s.BeginFile(ctx, testOrg, id, FileHeader{FileID: randHex(16), Size: 1 << 63, Chunks: 0, BeganDay: "2026-11-23"})
+			return s.BeginFile(ctx, testOrg, id, FileHeader{FileID: randHex(16), MaxSize: 1 << 63, BeganDay: "2026-11-23"})
 		}},
 	}
 	for _, tt := range tests {
@@ -77,6 +78,13 @@ func TestOrgQuota(t *testing.T) {
 	_, err := s.CreateCase(ctx, testOrg, newCase(t, newID(), 1000))
 	if !errors.Is(err, ErrQuota) || !strings.Contains(err.Error(), "organisation would hold") {
 		t.Fatalf("fourth case: %v, want ErrQuota on the organisation", err)
+	}
+	sameSnapshot(t, before, snapshot(t, s))
+
+	// A file's declared maximum is refused before any chunk is sent.
+	err = s.BeginFile(ctx, testOrg, ids[1], FileHeader{FileID: randHex(16), MaxSize: 501, BeganDay: "2026-11-23"})
+	if !errors.Is(err, ErrQuota) || !strings.Contains(err.Error(), "organisation would hold") {
+		t.Fatalf("file over the organisation quota: %v, want ErrQuota on the organisation", err)
 	}
 	sameSnapshot(t, before, snapshot(t, s))
 
@@ -115,5 +123,33 @@ func TestMaxFileBytes(t *testing.T) {
 	if err != nil || len(es2) != len(es) || !bytes.Equal(es2[len(es2)-1].Ciphertext, es[len(es)-1].Ciphertext) {
 		t.Fatalf("after reopening: %d entries, %v; want %d", len(es2), err, len(es))
 	}
+	checkCounters(t, s)
+}
+
+// A file reserves its declared maximum while it uploads and only its size
+// once complete: the difference is free again for the case.
+func TestFileReservationShrinksOnCompletion(t *testing.T) {
+	probe := newCase(t, newID(), 1000)
+	base := uint64(len(probe.Blobs[BlobReport]) + len(probe.Wraps[0].Ciphertext) + len(probe.Wraps[1].Ciphertext))
+	s := openStore(t, Options{MaxCaseBytes: base + 3*MaxChunkSize})
+	id := newID()
+	mustCreate(t, s, newCase(t, id, 1000))
+	msg := Entry{Author: AuthorReporter, Time: now, Ciphertext: ageFile(t, 2000)}
+
+	data := ageFile(t, MaxChunkSize)
+	h := FileHeader{FileID: randHex(16), MaxSize: 3 * MaxChunkSize, BeganDay: "2026-11-23"}
+	wantErr(t, s.BeginFile(ctx, testOrg, id, h), nil)
+	if got := orgBytes(t, s); got != base+h.MaxSize {
+		t.Fatalf("organisation bytes %d while uploading, want %d", got, base+h.MaxSize)
+	}
+	_, err := s.Append(ctx, testOrg, id, Messages, msg)
+	wantErr(t, err, ErrQuota) // the reservation fills the case
+	putChunks(t, s, id, h.FileID, data)
+	wantErr(t, s.CompleteFile(ctx, testOrg, id, h.FileID, uint64(len(data)), sha256.Sum256(data)), nil)
+	if got := orgBytes(t, s); got != base+uint64(len(data)) {
+		t.Fatalf("organisation bytes %d after completion, want %d", got, base+uint64(len(data)))
+	}
+	_, err = s.Append(ctx, testOrg, id, Messages, msg)
+	wantErr(t, err, nil)
 	checkCounters(t, s)
 }

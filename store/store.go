@@ -70,17 +70,32 @@ type Store interface {
 	// with Seq > afterSeq, in order.
 	Entries(ctx context.Context, org, id string, t Thread, afterSeq uint64, limit int) ([]Entry, error)
 
-	// BeginFile declares an evidence file and reserves its Size against the
-	// quotas. Declaring the same header again is a no-op.
+	// BeginFile declares an evidence file before its ciphertext exists in
+	// full: h.FileID, h.BeganDay and h.MaxSize, an upper bound on the
+	// ciphertext size (1 byte to 65,536 × (2³²−1)) that is reserved against
+	// the quotas (ErrQuota). h.Size, h.SHA256, h.Chunks and h.Complete are
+	// ignored. Declaring the same file id with the same MaxSize again is a
+	// no-op; with another MaxSize it is ErrExists.
 	BeginFile(ctx context.Context, org, id string, h FileHeader) error
-	// PutChunk stores chunk index of an incomplete or complete file. Every
-	// chunk but the last is exactly MaxChunkSize bytes. The same bytes again
-	// are a no-op; other bytes at a stored index are ErrConflict.
+	// PutChunk stores chunk index (1 to MaxChunkSize bytes) of a declared
+	// file, as the client encrypts: the chunk must end within MaxSize
+	// (index·MaxChunkSize + len(data) <= MaxSize, else ErrInvalid), chunk 0
+	// must start as an age file, and the exact length rule is checked by
+	// CompleteFile. The same bytes again are a no-op; other bytes at a
+	// stored index, or an index past the end of a complete file, are
+	// ErrConflict.
 	PutChunk(ctx context.Context, org, id, file string, index uint32, data []byte) error
-	// CompleteFile checks that every chunk is present (else ErrIncomplete)
-	// and that their total size and SHA-256 match the header (else
-	// ErrConflict), then marks the file complete.
-	CompleteFile(ctx context.Context, org, id, file string) error
+	// CompleteFile ends an upload with the ciphertext's size and SHA-256,
+	// known only once the client has encrypted everything. size must be
+	// 1..MaxSize (0 is ErrInvalid, above MaxSize ErrConflict). With n =
+	// ceil(size / MaxChunkSize), chunks 0..n-1 must all be stored (else
+	// ErrIncomplete), none at index n or above, every one but the last
+	// exactly MaxChunkSize bytes, the last size − (n−1)·MaxChunkSize, and
+	// their SHA-256 equal to sum (else ErrConflict). The header then records
+	// Size, SHA256, Chunks = n and Complete, and the reservation shrinks
+	// from MaxSize to size. Completing again with the same size and sum is
+	// a no-op; with others it is ErrConflict.
+	CompleteFile(ctx context.Context, org, id, file string, size uint64, sum Hash) error
 	// Files lists the case's file headers, complete or not, by file id.
 	Files(ctx context.Context, org, id string) ([]FileHeader, error)
 	// ReadFile writes a complete file's ciphertext to w chunk by chunk, each
@@ -88,7 +103,8 @@ type Store interface {
 	ReadFile(ctx context.Context, org, id, file string, w io.Writer) (int64, error)
 	// PendingFiles lists the organisation's incomplete files.
 	PendingFiles(ctx context.Context, org string) ([]PendingFile, error)
-	// DeleteFile removes an incomplete file and releases its reservation;
+	// DeleteFile removes an incomplete file and its chunks and releases
+	// its reservation (MaxSize);
 	// a complete file is refused with ErrConflict (only DeleteCase removes
 	// evidence).
 	DeleteFile(ctx context.Context, org, id, file string) error

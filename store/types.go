@@ -177,10 +177,18 @@ type Entry struct {
 	Ciphertext []byte
 }
 
-// FileHeader describes an evidence file: its ciphertext's size and SHA-256
-// and its number of chunks, ceil(Size / MaxChunkSize).
+// FileHeader describes an evidence file. It is declared before the upload
+// with only an upper bound on its ciphertext size (MaxSize): the client
+// encrypts while it uploads, so the exact size and SHA-256 are known only at
+// the end, and CompleteFile records them.
 type FileHeader struct {
-	FileID   string
+	FileID string
+	// MaxSize bounds the ciphertext size; BeginFile reserves it against the
+	// quotas, CompleteFile gives back MaxSize - Size.
+	MaxSize uint64
+	// Size, SHA256 and Chunks (ceil(Size / MaxChunkSize)) describe the
+	// ciphertext once the file is complete; they are zero before, and
+	// BeginFile ignores them.
 	Size     uint64
 	SHA256   Hash
 	Chunks   uint32

@@ -359,8 +359,11 @@ func (it Item) Check() error {
 		if err := decodeStrict(it.Meta, &r); err != nil {
 			return fail("not a file header: %v", err)
 		}
-		if err := checkDay("file day", r.BeganDay, false); err != nil {
+		if err := r.check(); err != nil {
 			return fail("%v", err)
+		}
+		if it.Key != "file "+r.FileID {
+			return fail("stored under another file id")
 		}
 		return nil
 	case KindChunk:

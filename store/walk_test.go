@@ -117,6 +117,14 @@ func TestWalkCatchesForeignValues(t *testing.T) {
 			}
 			return b.Put([]byte("2026-11-23T10:04:05Z"), []byte("192.0.2.1 GET /case"))
 		}, KindUnknown, "not a value this store writes", 2}, // the bucket and its value
+		{"size in a file header before completion", func(tx *bolt.Tx, ob, cb *bolt.Bucket) error {
+			f := "0011223344556677"
+			return cb.Bucket(bFiles).Put([]byte(f), []byte(`{"file_id":"`+f+`","max_size":100,"size":90,"sha256":"`+strings.Repeat("0", 64)+`","chunks":1,"began_day":"2026-11-23","complete":false,"serial":9}`))
+		}, KindFileHeader, "incomplete file has a size", 1},
+		{"complete file larger than its maximum", func(tx *bolt.Tx, ob, cb *bolt.Bucket) error {
+			f := "0011223344556677"
+			return cb.Bucket(bFiles).Put([]byte(f), []byte(`{"file_id":"`+f+`","max_size":100,"size":101,"sha256":"`+strings.Repeat("0", 64)+`","chunks":1,"began_day":"2026-11-23","complete":true,"serial":9}`))
+		}, KindFileHeader, "at most 100", 1},
 		{"first chunk not age", func(tx *bolt.Tx, ob, cb *bolt.Bucket) error {
 			return cb.Bucket(bChunks).Put(chunkKey("0011223344556677", 0), plaintext)
 		}, KindChunk, "age", 1},

@@ -33,9 +33,21 @@ type Wrap struct {
 	Ciphertext []byte `json:"ciphertext"`
 }
 
-// FileDecl announces an evidence file before its chunks are uploaded.
+// FileDecl announces an evidence file before its chunks are uploaded. The
+// client encrypts while it uploads, so it declares only an upper bound on
+// the ciphertext, computed from the plaintext size (scrubbing only removes
+// bytes); the server reserves it against the quotas. The exact size and
+// SHA-256 come at the end, in FileComplete.
 type FileDecl struct {
-	FileID           string `json:"file_id"` // 32 lowercase hex characters, random
+	FileID            string `json:"file_id"` // 32 lowercase hex characters, random
+	MaxCiphertextSize int64  `json:"max_ciphertext_size"`
+}
+
+// FileComplete is the body of POST .../files/{file}/complete, sent once
+// every chunk is uploaded: the ciphertext's exact size (at most the declared
+// MaxCiphertextSize) and its SHA-256. The server checks them against the
+// stored chunks, then gives back the unused part of the reservation.
+type FileComplete struct {
 	CiphertextSize   int64  `json:"ciphertext_size"`
 	CiphertextSHA256 []byte `json:"ciphertext_sha256"`
 }
