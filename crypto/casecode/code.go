@@ -129,7 +129,7 @@ func Parse(s string) (Code, error) {
 }
 
 // String returns the display form: three groups of six symbols joined by
-// hyphens, 7QM2DX-9HRT4P-3VNW8K. It is the secret itself: show it to its
+// hyphens, 7QM2DX-9HRT4P-3VNW84. It is the secret itself: show it to its
 // owner, never log it. The zero Code gives "".
 func (c Code) String() string {
 	if c.canonical == "" {

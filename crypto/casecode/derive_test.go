@@ -97,7 +97,7 @@ func TestDeriveProtocolParams(t *testing.T) {
 	checkDerivation(t, ProtocolParams())
 }
 
-// The worked example of SPEC.md, with the protocol's parameters. The values
+// The worked example of docs/protocol.md §3.7, with the protocol's parameters. The values
 // were cross-checked with an independent Argon2id/HKDF implementation
 // (Python cryptography 48).
 func TestDeriveVector(t *testing.T) {
@@ -131,7 +131,7 @@ func TestDeriveVector(t *testing.T) {
 	}
 }
 
-// derive must compute exactly the formula of the design notes and SPEC.md,
+// derive must compute exactly the formula of docs/protocol.md §3.6,
 // spelled out here step by step.
 func TestDeriveFollowsTheFormula(t *testing.T) {
 	code := mustParse(t, "7qm2dx 9hrt4p 3vnw84")

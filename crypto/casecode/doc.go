@@ -2,7 +2,7 @@
 //
 // A case code is the only thing an anonymous reporter keeps. It is 18 symbols
 // of Crockford base32 (0-9 and A-Z without I, L, O, U), shown as three groups
-// of six, 7QM2DX-9HRT4P-3VNW8K: 17 random symbols (85 bits from crypto/rand)
+// of six, 7QM2DX-9HRT4P-3VNW84: 17 random symbols (85 bits from crypto/rand)
 // and one check symbol. The same format serves witness invitation codes.
 //
 // Promises:
@@ -24,6 +24,7 @@
 //
 // The check symbol is error-detection arithmetic (a Damm check over GF(2^5)),
 // not cryptography; the cryptography is Argon2id and HKDF-SHA-256 from
-// golang.org/x/crypto and the standard library. SPEC.md gives the byte-level
-// specification and a worked example.
+// golang.org/x/crypto and the standard library. docs/protocol.md, section 3
+// ("Case codes and derivation"), gives the byte-level specification and a
+// worked example.
 package casecode

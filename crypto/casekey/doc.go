@@ -6,7 +6,8 @@
 // second key, the staff key, is for referents only (notes, orientation,
 // action plans). A key reaches a reader as a Wrap: its secret string,
 // age-encrypted to the reader's recipient together with a binding to the
-// case id, the role and the generation (SPEC.md gives the bytes).
+// case id, the role and the generation (docs/protocol.md §6.2 gives the
+// bytes).
 //
 // Promises:
 //   - Unwrap returns a key only if the binding inside the wrap names the case

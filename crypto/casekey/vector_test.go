@@ -13,7 +13,7 @@ import (
 	"github.com/lanterne/lanterne/crypto/internal/agetool"
 )
 
-// The worked example of SPEC.md.
+// The worked example of docs/protocol.md §6.7.
 const (
 	vectorCaseID  = "6b1e5f0c2d7a48e39f10a2b4c6d8e0f1"
 	vectorBinding = "lanterne/v1/case-key\n6b1e5f0c2d7a48e39f10a2b4c6d8e0f1\ncase\n1\n" +
@@ -31,7 +31,8 @@ func fromSeed(t *testing.T, b byte) *agekey.Identity {
 }
 
 // TestReferenceToolOpensWrap: a wrap is a plain age file; the reference age
-// tool decrypts it with the reader's key to exactly the binding of SPEC.md.
+// tool decrypts it with the reader's key to exactly the binding of
+// docs/protocol.md §6.7.
 func TestReferenceToolOpensWrap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the reference age tool")

@@ -22,7 +22,7 @@ type Wrap struct {
 	Role       Role   `json:"role"`
 	Generation uint32 `json:"generation"`
 	// Ciphertext is a plain age file (one recipient stanza) whose plaintext
-	// is the binding described in SPEC.md.
+	// is the binding described in docs/protocol.md §6.2.
 	Ciphertext []byte `json:"ciphertext"`
 }
 

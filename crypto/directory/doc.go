@@ -26,5 +26,6 @@
 //   - no I/O, no clock reads (time is passed in), no randomness; errors
 //     never contain key material.
 //
-// SPEC.md gives the exact bytes that are hashed and signed.
+// docs/protocol.md, section 4 ("Organisation directory"), gives the exact
+// bytes that are hashed and signed.
 package directory

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// TestFingerprintVector is the worked example of SPEC.md: org id
+// TestFingerprintVector is worked example A of docs/protocol.md §4.7: org id
 // "mairie-exemple", root public key bytes 0x00..0x1f. The expected value was
 // computed independently (Python hashlib and a hand-written base32).
 func TestFingerprintVector(t *testing.T) {
@@ -31,7 +31,8 @@ func TestFingerprintVector(t *testing.T) {
 	}
 }
 
-// TestChainVectors are the endorsement and signature examples of SPEC.md,
+// TestChainVectors are the endorsement and signature examples of
+// docs/protocol.md §4.7 (example B),
 // with keys from fixed seeds (01×32 and 02×32).
 func TestChainVectors(t *testing.T) {
 	keys, _ := fixedChain(t, testOrg, 2)

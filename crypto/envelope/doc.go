@@ -5,8 +5,8 @@
 // The frame is "LNT1" | kind (1 byte) | payload length (uint32 big-endian) |
 // payload | zero bytes up to the smallest bucket that holds it. Buckets are
 // the powers of two from 1 KiB to 4 MiB, and each kind has its own maximum
-// frame size (see Kind.MaxFrameSize). SPEC.md gives the bytes, the JSON
-// schemas and a worked example.
+// frame size (see Kind.MaxFrameSize). docs/protocol.md, section 7
+// ("Envelopes"), gives the bytes, the JSON schemas and a worked example.
 //
 // Promises:
 //   - Seal's output is a plain age file: the reference age tool decrypts it

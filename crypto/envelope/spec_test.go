@@ -17,8 +17,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/worked-example.age")
 
-// The worked example of SPEC.md: a referent's message, signed with the
-// Ed25519 key of seed 32×0x42, sealed to the X25519 case key of seed
+// The worked example of docs/protocol.md §7.10: a referent's message, signed
+// with the Ed25519 key of seed 32×0x42, sealed to the X25519 case key of seed
 // 32×0x07. Everything but the age file is deterministic; the age file is
 // stored in testdata and must keep opening to the same frame.
 const (

@@ -11,8 +11,9 @@ import (
 	"github.com/lanterne/lanterne/crypto/evidence"
 )
 
-// TestSpecExample checks the worked example of SPEC.md: the parts of it that
-// do not depend on age's randomness (sizes, chunking, plaintext hash).
+// TestSpecExample checks the worked example of docs/protocol.md §8.5: the
+// parts of it that do not depend on age's randomness (sizes, chunking,
+// plaintext hash).
 func TestSpecExample(t *testing.T) {
 	id, err := agekey.FromSeed(agekey.Hybrid, bytes.Repeat([]byte{1}, 32))
 	if err != nil {

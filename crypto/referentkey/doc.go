@@ -5,7 +5,8 @@
 // The key file is an age file sealed with a passphrase (age's scrypt
 // recipient, via agekey.SealWithPassphrase). Its plaintext is a valid age
 // identity file: three comment lines (format, referent id, Ed25519 seed) and
-// the age secret key line. SPEC.md gives the bytes.
+// the age secret key line. docs/protocol.md, section 5 ("Referent key
+// file"), gives the bytes.
 //
 // Promises:
 //   - Parse(Marshal(k, p, w), p) returns k, and nothing else opens the file

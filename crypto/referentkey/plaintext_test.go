@@ -83,7 +83,7 @@ func TestParsePlaintext(t *testing.T) {
 	}
 }
 
-// TestPlaintextVector pins the worked example of SPEC.md.
+// TestPlaintextVector pins the worked example of docs/protocol.md §5.4.
 func TestPlaintextVector(t *testing.T) {
 	const want = "# lanterne referent key v1\n" +
 		"# id: rh-martin\n" +

@@ -10,7 +10,8 @@
 // browser build loads the (large) PDF code only when a PDF is chosen.
 //
 // What each scrubber keeps and drops is listed on JPEG and PNG, and
-// byte-exactly in SPEC.md. The rule is an allow list: only what decoders need
+// byte-exactly in docs/protocol.md, section 9 ("Metadata scrubbing"). The
+// rule is an allow list: only what decoders need
 // to show the image faithfully (including colour: ICC profiles, Adobe
 // transform, sRGB, gamma…) is kept; everything else is dropped, including
 // data after the end of the image (the second picture of a multi-picture or
