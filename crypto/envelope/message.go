@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"github.com/lanterne/lanterne/crypto/agekey"
 )
 
 // MessageKind says what a message does in the follow-up conversation.
@@ -30,7 +32,20 @@ const (
 	// MessageStatusNotice: a referent's notice about the case (acknowledgement,
 	// feedback on measures, closure); Body is required.
 	MessageStatusNotice MessageKind = "status_notice"
+	// MessageKeyRotation: a referent announces a new generation of the case
+	// key; KeyRotation is required. Readers encrypt new content to a
+	// generation above 1 only when a message of this kind, signed with a
+	// verify key of the directory, names its recipient (docs/protocol.md,
+	// "Trust rules for clients").
+	MessageKeyRotation MessageKind = "key_rotation"
 )
+
+// KeyRotation names a new case key generation and its public recipient.
+type KeyRotation struct {
+	Generation uint32 `json:"generation"`
+	// Recipient is the new generation's age recipient (age1pq1… or age1…).
+	Recipient string `json:"recipient"`
+}
 
 // MaxBodySize is the largest message body, in bytes. The whole payload is
 // bounded by KindMessage.MaxPayload() too.
@@ -50,6 +65,8 @@ type Message struct {
 	Body   string      `json:"body"`
 	// Evidence is set for MessageEvidenceAdded, and only then.
 	Evidence *EvidenceItem `json:"evidence,omitempty"`
+	// KeyRotation is set for MessageKeyRotation, and only then.
+	KeyRotation *KeyRotation `json:"key_rotation,omitempty"`
 	// SentAt is the author's device time; encoded in UTC.
 	SentAt time.Time `json:"sent_at"`
 }
@@ -73,6 +90,8 @@ func (m *Message) Validate() error {
 		return invalid("sent_at is missing")
 	case (m.Kind == MessageEvidenceAdded) != (m.Evidence != nil):
 		return invalid("evidence is required with kind %q and refused with any other", MessageEvidenceAdded)
+	case (m.Kind == MessageKeyRotation) != (m.KeyRotation != nil):
+		return invalid("key_rotation is required with kind %q and refused with any other", MessageKeyRotation)
 	}
 	referent := !isParty(m.Author)
 	switch m.Kind {
@@ -98,6 +117,16 @@ func (m *Message) Validate() error {
 	case MessageEvidenceAdded:
 		if err := m.Evidence.Validate(); err != nil {
 			return fmt.Errorf("evidence: %w", err)
+		}
+	case MessageKeyRotation:
+		if !referent {
+			return invalid("only a referent sends %q", m.Kind)
+		}
+		if m.KeyRotation.Generation < 2 {
+			return invalid("a key rotation names a generation of 2 or more")
+		}
+		if _, err := agekey.ParseRecipient(m.KeyRotation.Recipient, true); err != nil {
+			return invalid("key_rotation.recipient is not an age recipient")
 		}
 	default:
 		return invalid("unknown message kind")

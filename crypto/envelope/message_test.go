@@ -27,6 +27,11 @@ func TestMessageRoundTrip(t *testing.T) {
 		{"reporter declines", testMessage(AuthorReporter, MessageIdentityDecline), nil},
 		{"victim consents", testMessage(AuthorVictim, MessageConsentGiven), nil},
 		{"victim refuses", testMessage(AuthorVictim, MessageConsentRefused), nil},
+		{"referent announces a key rotation", func() *Message {
+			m := testMessage("ref-1", MessageKeyRotation)
+			m.KeyRotation = &KeyRotation{Generation: 2, Recipient: key(t, agekey.Hybrid, 2).Recipient().String()}
+			return m
+		}(), refKey},
 		{"reporter adds evidence", func() *Message {
 			m := testMessage(AuthorReporter, MessageEvidenceAdded)
 			e := testEvidence()
@@ -49,6 +54,9 @@ func TestMessageRoundTrip(t *testing.T) {
 			}
 			if (tc.m.Evidence == nil) != (o.Message.Evidence == nil) || tc.m.Evidence != nil && *tc.m.Evidence != *o.Message.Evidence {
 				t.Errorf("evidence: got %+v", o.Message.Evidence)
+			}
+			if (tc.m.KeyRotation == nil) != (o.Message.KeyRotation == nil) || tc.m.KeyRotation != nil && *tc.m.KeyRotation != *o.Message.KeyRotation {
+				t.Errorf("key rotation: got %+v", o.Message.KeyRotation)
 			}
 			if o.Signed != (tc.signer != nil) {
 				t.Errorf("Signed = %v", o.Signed)
@@ -173,6 +181,14 @@ func TestMessageValidate(t *testing.T) {
 		{"referent consents", "ref-1", MessageConsentRefused, nil, false},
 		{"reporter status notice", AuthorReporter, MessageStatusNotice, nil, false},
 		{"unknown kind", "ref-1", "delete_case", nil, false},
+		{"key rotation without its fields", "ref-1", MessageKeyRotation, nil, false},
+		{"key rotation from the reporter", AuthorReporter, MessageKeyRotation, func(m *Message) { m.KeyRotation = rotation(t, 2) }, false},
+		{"key rotation to generation 1", "ref-1", MessageKeyRotation, func(m *Message) { m.KeyRotation = rotation(t, 1) }, false},
+		{"key rotation to a secret key", "ref-1", MessageKeyRotation, func(m *Message) {
+			m.KeyRotation = &KeyRotation{Generation: 2, Recipient: key(t, agekey.Hybrid, 2).String()}
+		}, false},
+		{"key rotation on a text", "ref-1", MessageText, func(m *Message) { m.KeyRotation = rotation(t, 2) }, false},
+		{"referent rotates", "ref-1", MessageKeyRotation, func(m *Message) { m.KeyRotation = rotation(t, 3) }, true},
 		{"empty text", AuthorReporter, MessageText, func(m *Message) { m.Body = " " }, false},
 		{"identity request without body", "ref-1", MessageIdentityRequest, func(m *Message) { m.Body = "" }, true},
 		{"evidence on a text", AuthorReporter, MessageText, func(m *Message) { e := testEvidence(); m.Evidence = &e }, false},
@@ -245,4 +261,8 @@ func TestMessagePayloadDecode(t *testing.T) {
 			}
 		})
 	}
+}
+
+func rotation(t *testing.T, g uint32) *KeyRotation {
+	return &KeyRotation{Generation: g, Recipient: key(t, agekey.X25519, byte(g)).Recipient().String()}
 }
