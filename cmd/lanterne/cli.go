@@ -137,3 +137,5 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

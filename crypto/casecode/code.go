@@ -151,3 +151,26 @@ func (c Code) Canonical() string { return c.canonical }
 
 // IsZero reports whether c is the zero Code, which is not a code.
 func (c Code) IsZero() bool { return c.canonical == "" }
+
+// MarshalText implements encoding.TextMarshaler with the display form, so
+// that a receipt saved as JSON shows the code as the reporter saw it.
+func (c Code) MarshalText() ([]byte, error) {
+	if c.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with Parse.
+func (c *Code) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*c = Code{}
+		return nil
+	}
+	p, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*c = p
+	return nil
+}

@@ -2,6 +2,7 @@ package casecode
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"regexp"
@@ -320,4 +321,30 @@ func TestZeroCode(t *testing.T) {
 	if err != nil || p.IsZero() {
 		t.Errorf("Parse(all zeros) = %v, %v", p, err)
 	}
+}
+
+func TestCodeJSON(t *testing.T) {
+	c, err := Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(struct{ Code Code }{c})
+	if err != nil || string(b) != `{"Code":"`+c.String()+`"}` {
+		t.Fatalf("marshal: %s %v", b, err)
+	}
+	var back struct{ Code Code }
+	if err := json.Unmarshal(b, &back); err != nil || back.Code != c {
+		t.Fatalf("unmarshal: %v", err)
+	}
+	typo := `{"Code":"` + string(otherSymbol(c.String()[0])) + c.String()[1:] + `"}`
+	if err := json.Unmarshal([]byte(typo), &back); !errors.Is(err, ErrTypo) {
+		t.Errorf("a code with a typo unmarshalled: %v", err)
+	}
+}
+
+func otherSymbol(b byte) byte {
+	if b == '0' {
+		return '1'
+	}
+	return '0'
 }

@@ -16,8 +16,20 @@ const (
 	MaxFilesPerCase       = 50
 	MaxFileCiphertext     = 4 << 30 // 4 GiB per evidence file
 	ChunkSize             = 64 << 10
-	MaxJSONBody           = 2 << 20 // any JSON request body
+	MaxJSONBody           = 2 << 20 // any JSON request body but a NewCase
 	MaxDirectory          = 1 << 20
+	// MaxNewCaseBody bounds the JSON of a NewCase, whose ciphertexts at
+	// their limits (report, identity, release, MaxWraps wraps) take more
+	// than MaxJSONBody once base64-encoded.
+	MaxNewCaseBody = 4 << 20
+	// MaxInvitationCiphertext bounds a witness's sealed invitation (a
+	// 16 KiB frame plus age overhead).
+	MaxInvitationCiphertext = 32 << 10
+	// MaxPage is the most entries one GET of a thread or access log
+	// returns (the "limit" query parameter; 100 by default). A page of a
+	// thread also stops once its ciphertexts reach MaxPageBytes.
+	MaxPage      = 1000
+	MaxPageBytes = 8 << 20
 )
 
 // Error is the body of every error response.
@@ -207,9 +219,12 @@ type ChallengeResponse struct {
 	Signature  []byte `json:"signature"`
 }
 
-// Inbox lists the cases a referent can read.
+// Inbox lists the cases a referent can read, in lookup id order, at most
+// 1000 at a time. Next, when set, is the "after" query parameter that
+// fetches the following page.
 type Inbox struct {
 	Cases []CaseStatus `json:"cases"`
+	Next  string       `json:"next,omitempty"`
 }
 
 // SetStatus moves a case through the workflow.
@@ -249,4 +264,42 @@ func LoginMessage(orgID, referentID string, nonce []byte) []byte {
 	m = append(m, referentID...)
 	m = append(m, '\n')
 	return append(m, nonce...)
+}
+
+// RegisterOrg is the body of POST /api/v1/admin/orgs, sent by the server's
+// operator: the organisation's id, its display name and the fingerprint of
+// its root key, which every directory it publishes must match.
+type RegisterOrg struct {
+	OrgID       string `json:"org_id"`
+	Name        string `json:"name"`
+	Fingerprint string `json:"fingerprint"`
+}
+
+// OrgInfo names an organisation the server hosts. Fingerprint is given only
+// in the answer to RegisterOrg: clients pin a fingerprint they got from the
+// organisation itself, never from the server.
+type OrgInfo struct {
+	OrgID       string `json:"org_id"`
+	Name        string `json:"name"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// Orgs lists the organisations the server hosts.
+type Orgs struct {
+	Orgs []OrgInfo `json:"orgs"`
+}
+
+// Access is one entry of a case's access log: a referent fetched some of the
+// case's content ("case": the case file with the envelopes and wraps,
+// "messages", "notes" or "evidence") during the minute Time.
+type Access struct {
+	Seq      uint64    `json:"seq"`
+	Referent string    `json:"referent"`
+	Time     time.Time `json:"time"`
+	What     string    `json:"what"`
+}
+
+// AccessLog is a page of a case's access log.
+type AccessLog struct {
+	Entries []Access `json:"entries"`
 }

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lanterne/lanterne/server"
+	"github.com/lanterne/lanterne/store"
+)
+
+const (
+	storeFile         = "lanterne.db"
+	operatorTokenFile = "operator-token"
+)
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "serve", "serve --data DIR --addr HOST:PORT [--tls-cert FILE --tls-key FILE]")
+	data := fs.String("data", "lanterne-data", "data folder (the bbolt store and the operator token)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); serve HTTPS")
+	key := fs.String("tls-key", "", "TLS private key file (PEM)")
+	behindTLS := fs.Bool("behind-tls-proxy", false, "a reverse proxy terminates HTTPS in front of this server (adds HSTS)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*cert == "") != (*key == "") {
+		return usagef("--tls-cert and --tls-key go together")
+	}
+	inst, err := openInstance(e, *data, *cert != "" || *behindTLS)
+	if err != nil {
+		return err
+	}
+	defer inst.store.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if *cert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(e.stdout, "Lanterne is serving %s://%s/ (data in %s).\n", scheme, ln.Addr(), *data)
+	fmt.Fprintf(e.stdout, "Operator token (to register organisations): %s\n", filepath.Join(*data, operatorTokenFile))
+	return inst.serve(ctx, ln, *cert, *key)
+}
+
+// instance is a server with its store, as serve and demo run it.
+type instance struct {
+	store  *store.BoltStore
+	server *server.Server
+	token  string
+	log    *slog.Logger
+}
+
+func openInstance(e *env, data string, tls bool) (*instance, error) {
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return nil, err
+	}
+	token, err := operatorToken(data)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(filepath.Join(data, storeFile), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	// Logs go to stderr as JSON: route templates, statuses and durations,
+	// never an address, a path with ids, or content.
+	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	srv, err := server.New(server.Config{Store: st, Logger: logger, OperatorToken: token, TLS: tls})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &instance{store: st, server: srv, token: token, log: logger}, nil
+}
+
+// operatorToken reads the data folder's operator token, making one on first
+// start (32 random bytes, readable by the owner only).
+func operatorToken(data string) (string, error) {
+	path := filepath.Join(data, operatorTokenFile)
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	t := base64.RawURLEncoding.EncodeToString(b)
+	return t, writeFileAtomic(path, []byte(t+"\n"), 0o600)
+}
+
+// serve runs until ctx ends, then shuts down gracefully.
+func (in *instance) serve(ctx context.Context, ln net.Listener, cert, key string) error {
+	hs := in.server.HTTPServer(ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() {
+		if cert != "" {
+			errc <- hs.ServeTLS(ln, cert, key)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
