@@ -95,7 +95,7 @@ func checkContent(d *Directory) error {
 	ids := make(map[string]bool, len(d.Referents))
 	for i := range d.Referents {
 		r := &d.Referents[i]
-		if !validReferentID(r.ID) {
+		if !ValidReferentID(r.ID) {
 			return fmt.Errorf("%w: referents[%d]: id must match [a-z0-9][a-z0-9._-]{0,62}", ErrMalformed, i)
 		}
 		if ids[r.ID] {
@@ -157,9 +157,11 @@ func ValidOrgID(id string) bool {
 	return casecode.ValidOrgID(id)
 }
 
-// validReferentID reports whether id matches [a-z0-9][a-z0-9._-]{0,62}.
-func validReferentID(id string) bool {
-	return validIdent(id, "._-")
+// ValidReferentID reports whether id is a well-formed referent id:
+// [a-z0-9][a-z0-9._-]{0,62}, and not "reporter" or "victim", which name the
+// other readers of a case.
+func ValidReferentID(id string) bool {
+	return id != "reporter" && id != "victim" && validIdent(id, "._-")
 }
 
 func validIdent(id, punct string) bool {

@@ -162,6 +162,8 @@ func TestVerifyStrictContent(t *testing.T) {
 		{"referent id repeated", func(d *Directory) { d.Referents[1].ID = d.Referents[0].ID }},
 		{"referent id with a slash", func(d *Directory) { d.Referents[0].ID = "a/b" }},
 		{"referent id of 64 characters", func(d *Directory) { d.Referents[0].ID = strings.Repeat("a", 64) }},
+		{"referent named reporter", func(d *Directory) { d.Referents[0].ID = "reporter" }},
+		{"referent named victim", func(d *Directory) { d.Referents[0].ID = "victim" }},
 		{"referent without name", func(d *Directory) { d.Referents[0].Name = " " }},
 		{"referent with a secret key as recipient", func(d *Directory) {
 			id, _ := agekey.FromSeed(agekey.Hybrid, seed(3))

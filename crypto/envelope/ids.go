@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"unicode/utf8"
+
+	"github.com/lanterne/lanterne/crypto/directory"
 )
 
 // ErrInvalid is wrapped by every error about content that is well-formed
@@ -49,40 +51,12 @@ func validHex(s string, n int) bool {
 	return true
 }
 
-// validReferentID reports whether s matches [a-z0-9][a-z0-9._-]{0,62}, the
-// directory's referent id pattern, and is not one of the party authors.
-func validReferentID(s string) bool {
-	if len(s) == 0 || len(s) > 63 || isParty(s) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case i > 0 && (c == '.' || c == '_' || c == '-'):
-		default:
-			return false
-		}
-	}
-	return true
-}
+// validReferentID reports whether s is a referent id of the directory's
+// pattern (directory.ValidReferentID), which excludes the party authors.
+func validReferentID(s string) bool { return directory.ValidReferentID(s) }
 
 // validOrgID reports whether s matches [a-z0-9][a-z0-9-]{0,62}.
-func validOrgID(s string) bool {
-	if len(s) == 0 || len(s) > 63 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case i > 0 && c == '-':
-		default:
-			return false
-		}
-	}
-	return true
-}
+func validOrgID(s string) bool { return directory.ValidOrgID(s) }
 
 // validText reports whether s is valid UTF-8 of at most max bytes. Free text
 // may hold newlines and tabs; encoding/json would silently replace invalid

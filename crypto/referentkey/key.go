@@ -27,21 +27,7 @@ type Key struct {
 // ErrID is returned for a referent id that breaks the rules of Key.ID.
 var ErrID = errors.New("referentkey: invalid referent id (want [a-z0-9][a-z0-9._-]{0,62}, not \"reporter\" or \"victim\")")
 
-func validID(id string) bool {
-	if len(id) == 0 || len(id) > MaxIDLen || id == "reporter" || id == "victim" {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case i > 0 && (c == '.' || c == '_' || c == '-'):
-		default:
-			return false
-		}
-	}
-	return true
-}
+func validID(id string) bool { return len(id) <= MaxIDLen && directory.ValidReferentID(id) }
 
 // Generate makes the keys of a new referent: a random age identity of kind
 // (empty means agekey.Hybrid) and a random Ed25519 key.
