@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,10 +30,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "lanterne")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	baseEnv := append(os.Environ(), "LANTERNE_PASSPHRASE=e2e passphrase", "LANTERNE_SCRYPT_WORK_FACTOR=10")
 	lanterne := func(stdin string, extraEnv []string, args ...string) (string, error) {
 		cmd := exec.Command(bin, args...)
@@ -56,22 +56,7 @@ func TestEndToEnd(t *testing.T) {
 	// The server, on a random loopback port, its log captured.
 	data := filepath.Join(dir, "data")
 	var serverLog bytes.Buffer
-	srv := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0")
-	srv.Stderr = &serverLog
-	stdout, _ := srv.StdoutPipe()
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("server did not start: %v", err)
-	}
-	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
-	if url == "" {
-		t.Fatalf("no URL in %q", line)
-	}
-	go func() { bufio.NewReader(stdout).WriteTo(new(bytes.Buffer)) }()
+	srv, url := startServer(t, bin, data, &serverLog)
 
 	// The organisation: Alice and Bruno read AVDHAS, Chloé the conflict route.
 	org := filepath.Join(dir, "org")
@@ -194,4 +179,54 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("the server's log contains %q", leak)
 		}
 	}
+}
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildBinary builds the lanterne command once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "lanterne-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "lanterne")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
+
+// startServer runs `lanterne serve` on a random loopback port and returns
+// the process and its URL; the process is killed when the test ends.
+func startServer(t *testing.T, bin, data string, log io.Writer) (*exec.Cmd, string) {
+	t.Helper()
+	srv := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0")
+	srv.Stderr = log
+	stdout, _ := srv.StdoutPipe()
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	r := bufio.NewReader(stdout)
+	line, err := r.ReadString('\n')
+	if err != nil {
+		t.Fatalf("server did not start: %v", err)
+	}
+	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
+	if url == "" {
+		t.Fatalf("no URL in %q", line)
+	}
+	go r.WriteTo(io.Discard)
+	return srv, url
 }
