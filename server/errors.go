@@ -40,10 +40,10 @@ var (
 	errInternal   = errorf(http.StatusInternalServerError, "internal server error")
 )
 
-// storeError translates a store error into what the client is told. what
-// names the missing thing for ErrNotFound ("case", "file", ...). Errors the
-// store does not document become 500 without their text, which may name
-// identifiers.
+// storeError translates a store error into what the client is told;
+// notFound is the answer to ErrNotFound (errNoCase when nil). Errors the
+// store does not document are returned as they are, and become a generic
+// 500 (their text may name identifiers: it is logged redacted only).
 func storeError(err error, notFound error) error {
 	var ae *apiError
 	switch {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/lanterne/lanterne/server/api"
+	"github.com/lanterne/lanterne/store"
 )
 
 // A chunk whose body stops before its Content-Length is refused, nothing
@@ -134,5 +135,43 @@ func TestThreadPages(t *testing.T) {
 	}
 	if r := e.do(req{method: "GET", path: rp.path("/messages") + "?limit=1001", token: rp.token}); r.status != http.StatusBadRequest {
 		t.Errorf("limit above the maximum: %d", r.status)
+	}
+}
+
+// Files declared with the case are reserved with it and uploaded after.
+func TestFilesDeclaredWithTheCase(t *testing.T) {
+	e := newEnv(t)
+	o := e.newOrg("ville-a")
+	rp := e.newReporter(o, caseSpec{})
+	data := sealTo(t, rp.caseRecipient(), randomBytes(1000))
+	fileID := strings.Repeat("0f", 16)
+	rp.nc.Files = []api.FileDecl{{FileID: fileID, MaxCiphertextSize: int64(len(data)) + 100}}
+	sub := e.submit(rp)
+	if len(sub.Files) != 1 || sub.Files[0].FileID != fileID || sub.Files[0].Complete {
+		t.Fatalf("declared files: %+v", sub.Files)
+	}
+	e.must(req{method: "PUT", path: rp.path("/files/" + fileID + "/chunks/0"), token: rp.token, body: data, contentType: "application/octet-stream"}, http.StatusNoContent, nil)
+	sum := sha256.Sum256(data)
+	e.must(req{method: "POST", path: rp.path("/files/" + fileID + "/complete"), token: rp.token, body: api.FileComplete{CiphertextSize: int64(len(data)), CiphertextSHA256: sum[:]}}, http.StatusOK, nil)
+}
+
+// A write over the quota is 507 and changes nothing.
+func TestQuota(t *testing.T) {
+	e := newEnvWithStore(t, store.Options{MaxCaseBytes: 40_000})
+	o := e.newOrg("ville-a")
+	rp := e.newReporter(o, caseSpec{})
+	e.submit(rp)
+	msg := sealTo(t, rp.caseRecipient(), randomBytes(39_000))
+	before := e.digest()
+	r := e.do(req{method: "POST", path: rp.path("/messages"), token: rp.token, body: api.PostEntry{Ciphertext: msg}})
+	if r.status != http.StatusInsufficientStorage {
+		t.Fatalf("over quota: %d %s", r.status, r.body)
+	}
+	contains(t, "quota", r.errorText(t), "quota")
+	if e.digest() != before {
+		t.Error("the store changed")
+	}
+	if r := e.do(req{method: "POST", path: rp.path("/files"), token: rp.token, body: api.FileDecl{FileID: strings.Repeat("1a", 16), MaxCiphertextSize: 1 << 20}}); r.status != http.StatusInsufficientStorage {
+		t.Errorf("file over quota: %d", r.status)
 	}
 }

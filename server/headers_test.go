@@ -24,6 +24,9 @@ var wantHeaders = map[string]string{
 
 func TestSecurityHeaders(t *testing.T) {
 	web := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/panic" {
+			panic("secret detail 0123456789abcdef0123")
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte("<!doctype html><title>Lanterne</title>"))
 	})
@@ -41,6 +44,7 @@ func TestSecurityHeaders(t *testing.T) {
 		{"wrong method", req{method: "PATCH", path: "/api/v1/orgs"}, 405},
 		{"unauthenticated", req{method: "GET", path: "/api/v1/orgs/ville-a/referent/cases"}, 401},
 		{"web page", req{method: "GET", path: "/o/ville-a/"}, 200},
+		{"panic", req{method: "GET", path: "/panic"}, 500},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,10 +57,16 @@ func TestSecurityHeaders(t *testing.T) {
 					t.Errorf("%s: %q, want %q", k, got, v)
 				}
 			}
-			if strings.HasPrefix(tc.r.path, "/api/") && r.status >= 400 {
-				r.errorText(t)
+			if (strings.HasPrefix(tc.r.path, "/api/") || tc.name == "panic") && r.status >= 400 {
+				if msg := r.errorText(t); strings.Contains(msg, "secret") {
+					t.Errorf("error text leaks: %q", msg)
+				}
 			}
 		})
+	}
+
+	if logs := e.logs.String(); strings.Contains(logs, "secret detail") || !strings.Contains(logs, `"error":"panic"`) {
+		t.Errorf("panic log: %s", logs)
 	}
 
 	plain := newEnv(t, func(c *Config) { c.TLS = false })

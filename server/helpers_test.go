@@ -69,7 +69,13 @@ type envOption func(*Config)
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "lanterne.db"), store.Options{BatchDelay: time.Millisecond})
+	return newEnvWithStore(t, store.Options{}, opts...)
+}
+
+func newEnvWithStore(t *testing.T, so store.Options, opts ...envOption) *env {
+	t.Helper()
+	so.BatchDelay = time.Millisecond
+	st, err := store.Open(filepath.Join(t.TempDir(), "lanterne.db"), so)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,8 +97,35 @@ func (s *BoltStore) AddWraps(ctx context.Context, org, id string, wraps []Wrap) 
 				return err
 			}
 		}
-		return nil
+		if err := indexReaders(ob, id, fresh); err != nil {
+			return err
+		}
+		return raiseGenerations(ob, id, fresh)
 	})
+}
+
+// raiseGenerations sets the case meta's generations to at least the
+// highest of the wraps, as a new version of the meta if they change.
+func raiseGenerations(ob *bolt.Bucket, id string, wraps []Wrap) error {
+	m, err := getMeta(ob, id)
+	if err != nil {
+		return err
+	}
+	g := m.Generations
+	for _, w := range wraps {
+		switch w.Role {
+		case RoleCase:
+			g.Case = max(g.Case, w.Generation)
+		case RoleStaff:
+			g.Staff = max(g.Staff, w.Generation)
+		}
+	}
+	if g == m.Generations {
+		return nil
+	}
+	m.Generations = g
+	m.Version++
+	return putMeta(ob.Bucket(bCases), &m)
 }
 
 // Wraps implements Store.

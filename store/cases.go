@@ -40,6 +40,12 @@ func (s *BoltStore) CreateCase(ctx context.Context, org string, c NewCase) (Case
 		if c.Invitation != nil {
 			total += uint64(len(c.Invitation.Ciphertext))
 		}
+		for _, f := range c.Files {
+			if total+f.MaxSize < total {
+				return fmt.Errorf("%w: byte counter would overflow", ErrQuota)
+			}
+			total += f.MaxSize
+		}
 		if err := cb.Put(kUsage, u64(0)); err != nil {
 			return err
 		}
@@ -79,6 +85,36 @@ func (s *BoltStore) CreateCase(ctx context.Context, org string, c NewCase) (Case
 				if err := wb.Put(wrapKey(w.Generation, w.Role, w.Reader), w.Ciphertext); err != nil {
 					return err
 				}
+			}
+			if err := indexReaders(ob, id, c.Wraps); err != nil {
+				return err
+			}
+		}
+		if len(c.Files) > 0 {
+			fb, err := cb.CreateBucket(bFiles)
+			if err != nil {
+				return err
+			}
+			for _, f := range c.Files {
+				serial, err := fb.NextSequence()
+				if err != nil {
+					return err
+				}
+				rec := fileRecord{FileID: f.FileID, MaxSize: f.MaxSize, BeganDay: f.BeganDay, Serial: serial}
+				if err := putFile(cb, &rec); err != nil {
+					return err
+				}
+				if err := ob.Bucket(bPending).Put(pendingKey(id, f.FileID), []byte(f.BeganDay)); err != nil {
+					return err
+				}
+			}
+		}
+		for _, r := range c.Wraps {
+			if r.Role == RoleCase && r.Generation > m.Generations.Case {
+				m.Generations.Case = r.Generation
+			}
+			if r.Role == RoleStaff && r.Generation > m.Generations.Staff {
+				m.Generations.Staff = r.Generation
 			}
 		}
 		if err := putMeta(cases, &m); err != nil {
@@ -133,6 +169,61 @@ func checkNewCase(c *NewCase) error {
 	}
 	if c.Redeems != "" {
 		if err := checkLookup(c.Redeems); err != nil {
+			return err
+		}
+	}
+	files := map[string]bool{}
+	for _, f := range c.Files {
+		if err := checkFileID(f.FileID); err != nil {
+			return err
+		}
+		if err := checkDay("file day", f.BeganDay, false); err != nil {
+			return err
+		}
+		if err := checkMaxSize(f.MaxSize); err != nil {
+			return err
+		}
+		if files[f.FileID] {
+			return fmt.Errorf("%w: the same file twice", ErrInvalid)
+		}
+		files[f.FileID] = true
+	}
+	return nil
+}
+
+// indexReaders counts wraps in the organisation's reader index, which
+// ReaderCases and IsReader read.
+func indexReaders(ob *bolt.Bucket, id string, wraps []Wrap) error {
+	rb, err := ob.CreateBucketIfNotExists(bReaders)
+	if err != nil {
+		return err
+	}
+	for _, w := range wraps {
+		k := readerKey(w.Reader, id)
+		if err := rb.Put(k, u64(getU64(rb, k)+1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unindexReaders removes a case from the reader index.
+func unindexReaders(ob, cb *bolt.Bucket, id string) error {
+	rb, wb := ob.Bucket(bReaders), cb.Bucket(bWraps)
+	if rb == nil || wb == nil {
+		return nil
+	}
+	readers := map[string]bool{}
+	if err := wb.ForEach(func(k, _ []byte) error {
+		if _, _, reader, ok := parseWrapKey(k); ok {
+			readers[reader] = true
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for r := range readers {
+		if err := rb.Delete(readerKey(r, id)); err != nil {
 			return err
 		}
 	}
@@ -279,6 +370,9 @@ func (s *BoltStore) DeleteCase(ctx context.Context, org, id, day string) error {
 		}
 		content := ob.Bucket(bContent)
 		if cb := content.Bucket([]byte(id)); cb != nil {
+			if err := unindexReaders(ob, cb, id); err != nil {
+				return err
+			}
 			ou := getU64(ob, kUsage)
 			if err := ob.Put(kUsage, u64(ou-min(ou, getU64(cb, kUsage)))); err != nil {
 				return err
@@ -324,4 +418,66 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 		}
 	}
 	return nil
+}
+
+// ReaderCases implements Store.
+func (s *BoltStore) ReaderCases(ctx context.Context, org, reader, after string, limit int) ([]CaseMeta, error) {
+	if err := checkName("reader", reader); err != nil {
+		return nil, err
+	}
+	if after != "" {
+		if err := checkLookup(after); err != nil {
+			return nil, err
+		}
+	}
+	limit = limitOr(limit)
+	var out []CaseMeta
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		out = nil
+		ob, err := orgBucket(tx, org)
+		if err != nil {
+			return err
+		}
+		rb := ob.Bucket(bReaders)
+		if rb == nil {
+			return nil
+		}
+		p := readerPrefix(reader)
+		c := rb.Cursor()
+		k, _ := c.Seek(readerKey(reader, after))
+		if k != nil && after != "" && bytes.Equal(k, readerKey(reader, after)) {
+			k, _ = c.Next()
+		}
+		for ; k != nil && bytes.HasPrefix(k, p) && len(out) < limit; k, _ = c.Next() {
+			_, id, ok := parseReaderKey(k)
+			if !ok {
+				return fmt.Errorf("store: organisation %s: malformed reader index key", org)
+			}
+			m, err := getMeta(ob, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// IsReader implements Store.
+func (s *BoltStore) IsReader(ctx context.Context, org, id, reader string) (bool, error) {
+	if err := checkName("reader", reader); err != nil {
+		return false, err
+	}
+	var ok bool
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		ob, _, err := caseBucket(tx, org, id)
+		if err != nil {
+			return err
+		}
+		rb := ob.Bucket(bReaders)
+		ok = rb != nil && rb.Get(readerKey(reader, id)) != nil
+		return nil
+	})
+	return ok, err
 }

@@ -138,6 +138,21 @@ func (s *BoltStore) PutChunk(ctx context.Context, org, id, file string, index ui
 	})
 }
 
+// storedChunks counts the chunks of file that are stored.
+func storedChunks(cb *bolt.Bucket, file string) uint32 {
+	chb := cb.Bucket(bChunks)
+	if chb == nil {
+		return 0
+	}
+	var n uint32
+	p := chunkPrefix(file)
+	c := chb.Cursor()
+	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
 // chunkBeyond reports the first stored chunk of file with an index of at
 // least n, if any.
 func chunkBeyond(cb *bolt.Bucket, file string, n uint32) (uint32, bool) {
@@ -355,7 +370,12 @@ func (s *BoltStore) Files(ctx context.Context, org, id string) ([]FileHeader, er
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return fmt.Errorf("store: case %s: file %s: header is corrupt: %v", id, k, err)
 			}
-			out = append(out, rec.header())
+			h := rec.header()
+			h.Stored = rec.Chunks
+			if !rec.Complete {
+				h.Stored = storedChunks(cb, rec.FileID)
+			}
+			out = append(out, h)
 			return nil
 		})
 	})

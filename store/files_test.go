@@ -60,7 +60,7 @@ func TestFileLifecycle(t *testing.T) {
 		t.Errorf("ReadFile wrote %d times, largest %d: not chunk by chunk", out.writes, out.largest)
 	}
 	files, err := s.Files(ctx, testOrg, id)
-	h.Size, h.SHA256, h.Chunks, h.Complete = size, sum, 4, true
+	h.Size, h.SHA256, h.Chunks, h.Complete, h.Stored = size, sum, 4, true, 4
 	if err != nil || len(files) != 1 || files[0] != h {
 		t.Errorf("Files = %+v, %v; want %+v", files, err, h)
 	}

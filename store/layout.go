@@ -27,11 +27,13 @@ var (
 	bInvitations = []byte("invitations")       // invitation lookup id -> record
 	bTombstones  = []byte("tombstones")        // lookup id -> tombstone JSON
 	bPending     = []byte("pending")           // lookup id || file id -> began day
+	bReaders     = []byte("readers")           // len(reader)(1) || reader || lookup id -> uint64 wraps held
 
 	// in a case's bucket (besides the blob kinds and kUsage)
 	bWraps  = []byte("wraps")  // generation(4) || len(role)(1) || role || reader -> ciphertext
 	bFiles  = []byte("files")  // file id -> fileRecord JSON
 	bChunks = []byte("chunks") // len(file id)(1) || file id || index(4) -> chunk bytes
+	bAccess = []byte("access") // seq(8) -> accessRecord JSON
 	// and the threads, named by their Thread value: seq(8) -> record
 )
 
@@ -65,6 +67,18 @@ func parseWrapKey(k []byte) (gen uint32, role Role, reader string, ok bool) {
 	}
 	n := int(k[4])
 	return binary.BigEndian.Uint32(k), Role(k[5 : 5+n]), string(k[5+n:]), true
+}
+
+func readerPrefix(reader string) []byte { return append([]byte{byte(len(reader))}, reader...) }
+
+func readerKey(reader, id string) []byte { return append(readerPrefix(reader), id...) }
+
+func parseReaderKey(k []byte) (reader, id string, ok bool) {
+	if len(k) < 1 || len(k) != 1+int(k[0])+32 {
+		return "", "", false
+	}
+	n := int(k[0])
+	return string(k[1 : 1+n]), string(k[1+n:]), true
 }
 
 func chunkPrefix(file string) []byte { return append([]byte{byte(len(file))}, file...) }
@@ -230,4 +244,23 @@ func (r *fileRecord) check() error {
 type tombstone struct {
 	LookupID   string `json:"lookup_id"`
 	DeletedDay string `json:"deleted_day"`
+}
+
+// accessRecord is an access log entry as stored; its key is its Seq.
+type accessRecord struct {
+	Referent string `json:"referent"`
+	Time     string `json:"time"` // minuteLayout
+	What     string `json:"what"`
+}
+
+func decodeAccess(seq uint64, v []byte) (Access, error) {
+	var r accessRecord
+	if err := decodeStrict(v, &r); err != nil {
+		return Access{}, fmt.Errorf("store: access %d: %v", seq, err)
+	}
+	t, err := time.Parse(minuteLayout, r.Time)
+	if err != nil {
+		return Access{}, fmt.Errorf("store: access %d time: %v", seq, err)
+	}
+	return Access{Seq: seq, Referent: r.Referent, Time: t, What: r.What}, nil
 }

@@ -13,7 +13,12 @@ import (
 //   - 0: the first layout; no schema key and no byte counters.
 //   - 1: "usage" counters in every organisation and case bucket, the
 //     schema key, and "max_size" in file headers.
-const SchemaVersion = 1
+//   - 2: the "readers" index in every organisation bucket (built from the
+//     stored wraps). Version 2 also writes values that version 1 does not
+//     know, made only by new calls: access logs in case buckets, and the
+//     optional case meta fields days, flags.witness, flags.victim_thread
+//     and flags.consent.
+const SchemaVersion = 2
 
 // A migration moves the layout from version to-1 to version to, inside one
 // write transaction that also records the new version: a failed migration
@@ -28,6 +33,7 @@ type migration struct {
 func migrations() []migration {
 	return []migration{
 		{to: 1, name: "usage counters", run: migrateUsageCounters},
+		{to: 2, name: "reader index", run: migrateReaderIndex},
 	}
 }
 
@@ -179,6 +185,44 @@ func boundFiles(ob *bolt.Bucket) error {
 		}
 	}
 	return nil
+}
+
+// migrateReaderIndex (1 → 2) builds every organisation's reader index from
+// the stored wraps.
+func migrateReaderIndex(tx *bolt.Tx) error {
+	return forEachOrg(tx, func(org []byte, ob *bolt.Bucket) error {
+		rb, err := ob.CreateBucketIfNotExists(bReaders)
+		if err != nil {
+			return err
+		}
+		content := ob.Bucket(bContent)
+		if content == nil {
+			return nil
+		}
+		return content.ForEachBucket(func(id []byte) error {
+			wb := content.Bucket(id).Bucket(bWraps)
+			if wb == nil {
+				return nil
+			}
+			counts := map[string]uint64{}
+			if err := wb.ForEach(func(k, _ []byte) error {
+				_, _, reader, ok := parseWrapKey(k)
+				if !ok {
+					return fmt.Errorf("organisation %s: case %s: malformed wrap key", org, id)
+				}
+				counts[reader]++
+				return nil
+			}); err != nil {
+				return err
+			}
+			for reader, n := range counts {
+				if err := rb.Put(readerKey(reader, string(id)), u64(n)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
 }
 
 func forEachOrg(tx *bolt.Tx, fn func(org []byte, ob *bolt.Bucket) error) error {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -190,7 +191,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 		"OpenReadOnly": func() (*BoltStore, error) { return OpenReadOnly(path) },
 	} {
 		_, err := open()
-		if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), "schema 2") {
+		if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), fmt.Sprintf("schema %d", SchemaVersion+1)) {
 			t.Errorf("%s: %v, want ErrNewerSchema naming the version", name, err)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-var orgSubBuckets = [][]byte{bCases, bContent, bInvitations, bTombstones, bPending}
+var orgSubBuckets = [][]byte{bCases, bContent, bInvitations, bTombstones, bPending, bReaders}
 
 // PutOrgConfig implements Store.
 func (s *BoltStore) PutOrgConfig(ctx context.Context, org string, config []byte) error {

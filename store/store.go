@@ -31,8 +31,8 @@ type Store interface {
 	// Orgs lists the organisation ids in byte order.
 	Orgs(ctx context.Context) ([]string, error)
 
-	// CreateCase stores a new case (meta, blobs, wraps, an issued or a
-	// redeemed invitation) in one transaction, or nothing. A lookup id that
+	// CreateCase stores a new case (meta, blobs, wraps, declared files, an
+	// issued or a redeemed invitation) in one transaction, or nothing. A lookup id that
 	// exists or was deleted is refused with ErrExists. The returned meta is
 	// what was stored (Version 1, links filled in).
 	CreateCase(ctx context.Context, org string, c NewCase) (CaseMeta, error)
@@ -58,10 +58,19 @@ type Store interface {
 	Blob(ctx context.Context, org, id string, kind BlobKind) ([]byte, error)
 	// AddWraps adds key wraps, all or none. A (reader, role, generation)
 	// already holding other bytes is refused with ErrExists; the same bytes
-	// again are a no-op.
+	// again are a no-op. In the same transaction, the case meta's
+	// Generations rise to the highest generation of each role added (a
+	// new meta Version when they change).
 	AddWraps(ctx context.Context, org, id string, wraps []Wrap) error
 	// Wraps returns all of the case's wraps, by generation, role, reader.
 	Wraps(ctx context.Context, org, id string) ([]Wrap, error)
+	// IsReader reports whether reader holds at least one wrap of the case.
+	IsReader(ctx context.Context, org, id, reader string) (bool, error)
+	// ReaderCases lists, in lookup id order, the metas of up to limit
+	// cases (limit <= 0 or > 1000 means 1000) after the lookup id after
+	// ("" for the first page) in which reader holds at least one wrap. It
+	// reads an index kept in the same transactions as the wraps.
+	ReaderCases(ctx context.Context, org, reader, after string, limit int) ([]CaseMeta, error)
 
 	// Append adds an entry to a thread. The store assigns Seq (1, 2, ...)
 	// and truncates Time to the minute in UTC; it returns the stored entry.
@@ -69,6 +78,19 @@ type Store interface {
 	// Entries returns up to limit entries (limit <= 0 or > 1000 means 1000)
 	// with Seq > afterSeq, in order.
 	Entries(ctx context.Context, org, id string, t Thread, afterSeq uint64, limit int) ([]Entry, error)
+	// Headers is Entries without the ciphertexts (Seq, Author and Time
+	// only); it also returns the thread's last Seq (0 when empty).
+	Headers(ctx context.Context, org, id string, t Thread, afterSeq uint64, limit int) (last uint64, entries []Entry, err error)
+
+	// LogAccess records that a referent fetched some of the case's
+	// content. Time is truncated to the minute in UTC; an entry equal to
+	// one of the case's 16 latest (same referent, minute and What) is not
+	// added again, and that one is returned. DeleteCase removes the log
+	// with the case.
+	LogAccess(ctx context.Context, org, id string, a Access) (Access, error)
+	// Accesses returns up to limit access entries (limit <= 0 or > 1000
+	// means 1000) with Seq > afterSeq, in order.
+	Accesses(ctx context.Context, org, id string, afterSeq uint64, limit int) ([]Access, error)
 
 	// BeginFile declares an evidence file before its ciphertext exists in
 	// full: h.FileID, h.BeganDay and h.MaxSize, an upper bound on the
@@ -96,7 +118,8 @@ type Store interface {
 	// from MaxSize to size. Completing again with the same size and sum is
 	// a no-op; with others it is ErrConflict.
 	CompleteFile(ctx context.Context, org, id, file string, size uint64, sum Hash) error
-	// Files lists the case's file headers, complete or not, by file id.
+	// Files lists the case's file headers, complete or not, by file id,
+	// with the number of chunks stored so far in Stored.
 	Files(ctx context.Context, org, id string) ([]FileHeader, error)
 	// ReadFile writes a complete file's ciphertext to w chunk by chunk, each
 	// read in its own short transaction, and returns the bytes written.

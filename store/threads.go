@@ -97,3 +97,49 @@ func (s *BoltStore) Entries(ctx context.Context, org, id string, t Thread, after
 	})
 	return out, err
 }
+
+// Headers implements Store.
+func (s *BoltStore) Headers(ctx context.Context, org, id string, t Thread, afterSeq uint64, limit int) (uint64, []Entry, error) {
+	if err := checkThread(t); err != nil {
+		return 0, nil, err
+	}
+	limit = limitOr(limit)
+	var last uint64
+	var out []Entry
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		last, out = 0, nil
+		_, cb, err := caseBucket(tx, org, id)
+		if err != nil {
+			return err
+		}
+		tb := cb.Bucket([]byte(t))
+		if tb == nil {
+			return nil
+		}
+		last = tb.Sequence()
+		if afterSeq == ^uint64(0) {
+			return nil
+		}
+		c := tb.Cursor()
+		for k, v := c.Seek(u64(afterSeq + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+			if len(k) != 8 {
+				return fmt.Errorf("store: case %s: malformed %s key", id, t)
+			}
+			h, _, err := splitRecord(v)
+			if err != nil {
+				return err
+			}
+			var eh entryHeader
+			if err := decodeStrict(h, &eh); err != nil {
+				return fmt.Errorf("store: entry header: %v", err)
+			}
+			tm, err := time.Parse(minuteLayout, eh.Time)
+			if err != nil {
+				return fmt.Errorf("store: entry time: %v", err)
+			}
+			out = append(out, Entry{Seq: binary.BigEndian.Uint64(k), Author: eh.Author, Time: tm})
+		}
+		return nil
+	})
+	return last, out, err
+}

@@ -55,11 +55,13 @@ type CaseMeta struct {
 	// AuthHash is SHA-256("lanterne/v1/auth-hash" || auth secret).
 	AuthHash Hash `json:"auth_hash"`
 	// ReporterRecipient is the reporter's age public key.
-	ReporterRecipient string         `json:"reporter_recipient"`
-	Flags             Flags          `json:"flags"`
-	Deadlines         Deadlines      `json:"deadlines"`
-	StatusHistory     []StatusChange `json:"status_history,omitempty"`
-	Read              ReadReceipts   `json:"read"`
+	ReporterRecipient string    `json:"reporter_recipient"`
+	Flags             Flags     `json:"flags"`
+	Deadlines         Deadlines `json:"deadlines"`
+	// Days are the days the workflow's obligations were met.
+	Days          Days           `json:"days,omitzero"`
+	StatusHistory []StatusChange `json:"status_history,omitempty"`
+	Read          ReadReceipts   `json:"read"`
 	// LinkedCase is the victim thread of a witness case, or the witness case
 	// of a victim thread. The store sets it when an invitation is redeemed.
 	LinkedCase string `json:"linked_case,omitempty"`
@@ -83,11 +85,38 @@ const (
 	IdentityReleased  IdentityState = "released"  // the reporter released it
 )
 
+// Consent is the presumed victim's answer on a witness case, as a referent
+// recorded it.
+type Consent string
+
+// Consent answers; the zero value means no answer was recorded.
+const (
+	ConsentNone    Consent = ""
+	ConsentGiven   Consent = "given"
+	ConsentRefused Consent = "refused"
+)
+
 // Flags are the case's yes/no workflow facts.
 type Flags struct {
 	WitnessAwaitingConsent bool          `json:"witness_awaiting_consent,omitempty"`
 	MeetingRequested       bool          `json:"meeting_requested,omitempty"`
 	Identity               IdentityState `json:"identity,omitempty"`
+	// Witness marks a witness's case (handling awaits the presumed
+	// victim's consent); it stays set after the answer.
+	Witness bool `json:"witness,omitempty"`
+	// VictimThread marks a presumed victim's thread, made by redeeming a
+	// witness's invitation: its reporter side is the reader "victim".
+	VictimThread bool    `json:"victim_thread,omitempty"`
+	Consent      Consent `json:"consent,omitempty"`
+}
+
+// Days are the civil dates "YYYY-MM-DD" on which the workflow's
+// obligations were met, empty until then.
+type Days struct {
+	Acknowledged  string `json:"acknowledged,omitempty"`
+	FeedbackGiven string `json:"feedback_given,omitempty"` // first orientation or closure
+	MeetingHeld   string `json:"meeting_held,omitempty"`
+	Closed        string `json:"closed,omitempty"`
 }
 
 // Deadlines are civil dates "YYYY-MM-DD", empty when not applicable.
@@ -194,6 +223,9 @@ type FileHeader struct {
 	Chunks   uint32
 	BeganDay string // "YYYY-MM-DD"
 	Complete bool   // set by CompleteFile; ignored by BeginFile
+	// Stored is the number of chunks stored so far (Chunks once the file
+	// is complete). Files fills it in; BeginFile ignores it.
+	Stored uint32
 }
 
 // PendingFile names an incomplete file.
@@ -231,4 +263,19 @@ type NewCase struct {
 	// case (a victim thread) redeems: the invitation is marked redeemed,
 	// loses its ciphertext, and the two cases are linked both ways.
 	Redeems string
+	// Files are evidence files declared with the case, each as BeginFile
+	// declares one (FileID, MaxSize, BeganDay), reserved in the same
+	// transaction.
+	Files []FileHeader
+}
+
+// Access records that a referent fetched a case's content: who, when (to
+// the minute, UTC) and what, never the content itself.
+type Access struct {
+	Seq      uint64    // assigned by the store, from 1
+	Referent string    // the referent id
+	Time     time.Time // minute precision, UTC
+	// What names what was fetched: 1 to 32 characters a-z and '-'
+	// (the server uses "case", "messages", "notes", "evidence").
+	What string
 }

@@ -77,6 +77,11 @@ func checkDay(what, d string, optional bool) error {
 
 const ageMagic = "age-encryption.org/v1\n"
 
+// IsAgeFile reports whether b is a ciphertext the store accepts: a
+// well-formed binary age file (see isAgeFile) of at most MaxValueSize bytes.
+// Callers use it to name the refused field before calling the store.
+func IsAgeFile(b []byte) bool { return len(b) <= MaxValueSize && isAgeFile(b) }
+
 // isAgeFile reports whether b is a well-formed binary age file: a header
 // that age parses, then a 16-byte nonce and at least one 16-byte-tagged
 // payload chunk. It does not decrypt anything.
@@ -112,6 +117,16 @@ func checkMeta(m *CaseMeta) error {
 		if err := checkDay("deadline", d, true); err != nil {
 			return err
 		}
+	}
+	for _, d := range []string{m.Days.Acknowledged, m.Days.FeedbackGiven, m.Days.MeetingHeld, m.Days.Closed} {
+		if err := checkDay("workflow day", d, true); err != nil {
+			return err
+		}
+	}
+	switch m.Flags.Consent {
+	case ConsentNone, ConsentGiven, ConsentRefused:
+	default:
+		return fmt.Errorf("%w: unknown consent answer", ErrInvalid)
 	}
 	for _, s := range m.StatusHistory {
 		if err := checkDay("status day", s.Day, false); err != nil {
@@ -154,4 +169,17 @@ func checkWrap(w *Wrap) error {
 		return fmt.Errorf("%w: wrap generation starts at 1", ErrInvalid)
 	}
 	return checkCiphertext("wrap", w.Ciphertext)
+}
+
+// checkWhat validates an access log's What: 1 to 32 characters a-z and '-'.
+func checkWhat(what string) error {
+	ok := len(what) >= 1 && len(what) <= 32
+	for i := 0; ok && i < len(what); i++ {
+		c := what[i]
+		ok = 'a' <= c && c <= 'z' || c == '-'
+	}
+	if !ok {
+		return fmt.Errorf("%w: access kind must be 1 to 32 characters a-z or '-'", ErrInvalid)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,6 +37,8 @@ const (
 	KindInvitation         Kind = "invitation"          // Meta: invitation record JSON; Ciphertext (none once redeemed)
 	KindTombstone          Kind = "tombstone"           // Meta: {"lookup_id","deleted_day"}
 	KindPendingFile        Kind = "pending-file"        // Meta: the day the upload began, a JSON string
+	KindReaderIndex        Kind = "reader-index"        // Meta: the number of wraps the reader holds, a JSON number; reader in Key
+	KindAccess             Kind = "access"              // Meta: {"referent","time","what"}
 	KindUnknown            Kind = "unknown"             // none: a value this program did not write
 )
 
@@ -218,6 +221,16 @@ func (w *walker) org(org string, ob *bolt.Bucket) error {
 				it.Case = string(id)
 				return w.meta(it, v)
 			})
+		case string(bReaders):
+			return w.each(b, func(k, v []byte) error {
+				reader, id, ok := parseReaderKey(k)
+				if v == nil || !ok {
+					return w.unknown(at(KindUnknown, "readers/"+string(k)), v)
+				}
+				it := at(KindReaderIndex, "reader "+reader)
+				it.Case = id
+				return w.counter(it, v)
+			})
 		case string(bPending):
 			return w.each(b, func(k, v []byte) error {
 				if v == nil || len(k) <= 32 {
@@ -273,6 +286,13 @@ func (w *walker) content(org, id string, cb *bolt.Bucket) error {
 					return w.unknown(at(KindUnknown, name+"/"+string(k)), v)
 				}
 				return w.record(at(kind, fmt.Sprintf("%s %d", kind, binary.BigEndian.Uint64(k))), v)
+			})
+		case string(bAccess):
+			return w.each(b, func(k, v []byte) error {
+				if v == nil || len(k) != 8 {
+					return w.unknown(at(KindUnknown, "access/"+string(k)), v)
+				}
+				return w.meta(at(KindAccess, fmt.Sprintf("access %d", binary.BigEndian.Uint64(k))), v)
 			})
 		case string(bFiles):
 			return w.each(b, func(k, v []byte) error {
@@ -396,6 +416,32 @@ func (it Item) Check() error {
 		}
 		if t.LookupID != it.Case {
 			return fail("stored under another lookup id")
+		}
+		return nil
+	case KindReaderIndex:
+		if len(it.Raw) != 8 || binary.BigEndian.Uint64(it.Raw) == 0 {
+			return fail("not a positive 8-byte counter")
+		}
+		if err := checkLookup(it.Case); err != nil {
+			return fail("%v", err)
+		}
+		if err := checkName("reader", strings.TrimPrefix(it.Key, "reader ")); err != nil {
+			return fail("%v", err)
+		}
+		return nil
+	case KindAccess:
+		var r accessRecord
+		if err := decodeStrict(it.Meta, &r); err != nil {
+			return fail("not an access entry: %v", err)
+		}
+		if t, err := time.Parse(minuteLayout, r.Time); err != nil || t.Format(minuteLayout) != r.Time {
+			return fail("access time is not a UTC minute")
+		}
+		if err := checkName("referent id", r.Referent); err != nil {
+			return fail("%v", err)
+		}
+		if err := checkWhat(r.What); err != nil {
+			return fail("%v", err)
 		}
 		return nil
 	case KindPendingFile:

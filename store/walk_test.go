@@ -25,6 +25,9 @@ func populate(t *testing.T, s *BoltStore) (caseID string) {
 	mustCreate(t, s, c)
 	appendN(t, s, witness, Messages, 1)
 	appendN(t, s, witness, Notes, 1)
+	if _, err := s.LogAccess(ctx, testOrg, witness, Access{Referent: "alice", Time: now, What: "case"}); err != nil {
+		t.Fatal(err)
+	}
 	uploadFile(t, s, witness, MaxChunkSize+1, true)
 	uploadFile(t, s, witness, 10, false)
 	gone := newID()
@@ -52,7 +55,7 @@ func TestWalkShowsEveryKindAndChecksThem(t *testing.T) {
 	}
 	for _, k := range []Kind{KindSchema, KindCounter, KindOrgConfig, KindDirectory, KindCaseMeta, KindReport,
 		KindIdentity, KindRelease, KindInvitationEnvelope, KindWrap, KindMessage, KindNote, KindFileHeader,
-		KindChunk, KindInvitation, KindTombstone, KindPendingFile} {
+		KindChunk, KindInvitation, KindTombstone, KindPendingFile, KindReaderIndex, KindAccess} {
 		if seen[k] == 0 {
 			t.Errorf("Walk showed no %s", k)
 		}
