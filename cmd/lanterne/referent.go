@@ -165,8 +165,9 @@ func referentClient(ctx context.Context, e *env, sub string, args []string) erro
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Message %d sent, signed with your key.\n", seq)
-		return nil
+		return output(e, *of.asJSON, map[string]any{"case": *caseID, "seq": seq}, func(w io.Writer) {
+			fmt.Fprintf(w, "Message %d sent, signed with your key.\n", seq)
+		})
 	case "request-identity":
 		t, err := text()
 		if err != nil {
@@ -175,8 +176,9 @@ func referentClient(ctx context.Context, e *env, sub string, args []string) erro
 		if err := rc.RequestIdentity(ctx, t); err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stdout, "Identity release requested; only the reporter can accept.")
-		return nil
+		return output(e, *of.asJSON, map[string]any{"case": *caseID, "identity_state": "requested"}, func(w io.Writer) {
+			fmt.Fprintln(w, "Identity release requested; only the reporter can accept.")
+		})
 	case "status":
 		if *to == "" {
 			return usagef("status needs --to")
@@ -188,13 +190,14 @@ func referentClient(ctx context.Context, e *env, sub string, args []string) erro
 		if err := rc.SetStatus(ctx, *to, t); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Case %s is now %s.\n", *caseID, *to)
-		return nil
+		return output(e, *of.asJSON, map[string]any{"case": *caseID, "status": *to}, func(w io.Writer) {
+			fmt.Fprintf(w, "Case %s is now %s.\n", *caseID, *to)
+		})
 	case "export":
 		if *outDir == "" {
 			return usagef("export needs --out DIR")
 		}
-		return exportCase(ctx, e, rc, *outDir)
+		return exportCase(ctx, e, rc, *outDir, *of.asJSON)
 	}
 	return nil
 }
@@ -229,7 +232,7 @@ func printCase(w io.Writer, v caseView, msgs []client.Message) {
 // exportCase writes the case file and its decrypted evidence into dir. A
 // file is written under a temporary name and renamed only once its
 // decryption and its hash check have succeeded.
-func exportCase(ctx context.Context, e *env, rc *client.ReferentCase, dir string) error {
+func exportCase(ctx context.Context, e *env, rc *client.ReferentCase, dir string, asJSON bool) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -243,6 +246,7 @@ func exportCase(ctx context.Context, e *env, rc *client.ReferentCase, dir string
 	if err := writeFileAtomic(filepath.Join(dir, "case.json"), append(b, '\n'), 0o600); err != nil {
 		return err
 	}
+	written := []string{filepath.Join(dir, "case.json")}
 	for i, item := range client.EvidenceItems(msgs) {
 		name := fmt.Sprintf("%02d-%s", i+1, filepath.Base(item.Name))
 		tmp, err := os.CreateTemp(dir, ".export-*")
@@ -260,8 +264,12 @@ func exportCase(ctx context.Context, e *env, rc *client.ReferentCase, dir string
 		if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: %d bytes, checked against its manifest\n", name, item.Size)
+		written = append(written, filepath.Join(dir, name))
 	}
-	fmt.Fprintf(e.stdout, "Case file written to %s.\n", dir)
-	return nil
+	return output(e, asJSON, map[string]any{"case": rc.LookupID(), "files": written}, func(w io.Writer) {
+		for _, f := range written[1:] {
+			fmt.Fprintf(w, "%s: decrypted and checked against its manifest\n", filepath.Base(f))
+		}
+		fmt.Fprintf(w, "Case file written to %s.\n", dir)
+	})
 }

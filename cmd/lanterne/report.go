@@ -233,8 +233,9 @@ func reportFollow(ctx context.Context, e *env, sub string, args []string) error 
 		if err := rc.ReleaseIdentity(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stdout, "Your identity is released to the referents of your case.")
-		return nil
+		return output(e, *of.asJSON, map[string]string{"identity_state": "released"}, func(w io.Writer) {
+			fmt.Fprintln(w, "Your identity is released to the referents of your case.")
+		})
 	}
 	return nil
 }
