@@ -86,13 +86,19 @@
 // reader's public recipient. A device therefore trusts, for new content and
 // for unsigned messages, only: generation 1 of the case key (made by the
 // reporter's device; for a referent, the generation the report opens
-// with), and a generation g > 1 announced by a verified referent message of
-// kind status_notice whose body is "key-rotation:<g>:<recipient>", where
-// the recipient is that of the generation the device unwrapped. The
-// envelope package has no key_rotation message kind; this body convention
-// stands in for it. The staff key is referents only and has no generation
-// trusted by construction: each generation, the first included, is
-// announced by a signed note with the same body, sealed to that generation.
+// with), and a generation g > 1 announced by a verified, signed referent
+// message of kind key_rotation whose key_rotation field names g and the
+// recipient of the generation the device unwrapped (docs/protocol.md §7.6,
+// §11.2). Only that kind announces a case-key generation: a status_notice
+// is never read as one, whatever its body.
+//
+// The staff-key announcement: the staff key is referents only and has no
+// generation trusted by construction. Notes have no key_rotation field, so
+// each staff-key generation, the first included, is announced by a verified
+// signed note, sealed to that generation, whose body is exactly
+// "key-rotation:<g>:<recipient>" (g a decimal number ≥ 1, recipient the
+// generation's age recipient string); the device trusts g only if the
+// staff generation it unwrapped has that recipient.
 //
 // When rotating, the reporter's recipient is taken from the server's case
 // metadata (api.CaseStatus.ReporterRecipient); the device cannot check it.

@@ -327,6 +327,16 @@ func TestForgedMessages(t *testing.T) {
 	fm := envelope.Message{ID: envelope.NewID(), CaseID: rcpt.LookupID, Author: "reporter", Kind: envelope.MessageText, Body: "Je retire mon signalement.", SentAt: testNow}
 	ct, _ := envelope.SealMessage(&fm, nil, forged.Recipient())
 	fc.messages = append(fc.messages, api.Entry{Seq: uint64(len(fc.messages) + 1), Author: "reporter", Ciphertext: ct})
+	// A genuine, signed status_notice of alice with the interim
+	// announcement body naming the forged generation: not an announcement.
+	gen1 := kr.ForGeneration(casekey.RoleCase, 1)
+	oldBody := "key-rotation:2:" + forged.Recipient().String()
+	nm := envelope.Message{ID: envelope.NewID(), CaseID: rcpt.LookupID, Author: "alice", Kind: envelope.MessageStatusNotice, Body: oldBody, SentAt: testNow}
+	nct, err := envelope.SealMessage(&nm, e.o.keys["alice"].Signing, gen1.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc.messages = append(fc.messages, api.Entry{Seq: uint64(len(fc.messages) + 1), Author: "alice", Ciphertext: nct})
 
 	// 2. A replay of alice's message (same id).
 	replay := fc.messages[0]
@@ -346,8 +356,11 @@ func TestForgedMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(msgs) != 2 {
-		t.Fatalf("%d messages, want 2 (the replay and the relabelled copy dropped as repeats)", len(msgs))
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages, want 3 (the replay and the relabelled copy dropped as repeats)", len(msgs))
+	}
+	if !msgs[2].Verified || msgs[2].Body != oldBody || msgs[2].KeyRotation != nil {
+		t.Errorf("status_notice with the old announcement body: verified %v, rotation %+v; want verified, no rotation", msgs[2].Verified, msgs[2].KeyRotation)
 	}
 	if !msgs[0].Verified {
 		t.Errorf("alice's genuine message not verified: %v", msgs[0].Err)
@@ -381,6 +394,54 @@ func TestForgedMessages(t *testing.T) {
 	out, _ = th.read([]api.Entry{{Seq: 1, Author: "alice", Ciphertext: []byte("not age")}}, kr, kr.ForGeneration(casekey.RoleCase, 1))
 	if len(out) != 1 || out[0].Verified || out[0].Err == nil || out[0].Author != "alice" {
 		t.Errorf("garbage: %+v", out)
+	}
+
+	// 7. Which messages announce the forged generation 2, for a keyring
+	// that holds it: only a verified, signed key_rotation naming its
+	// recipient.
+	kr2, err := casekey.OpenKeyring(rcpt.LookupID, fromAPIWraps(fc.wraps), e.o.keys["alice"].Age)
+	if err != nil || kr2.ForGeneration(casekey.RoleCase, 2) == nil {
+		t.Fatalf("keyring with the forged generation: %v", err)
+	}
+	other, _, err := casekey.Rotate(kr2, rcpt.LookupID, map[string]age.Recipient{"reporter": rr}, casekey.RoleCase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rot := func(g uint32, r string) *envelope.KeyRotation {
+		return &envelope.KeyRotation{Generation: g, Recipient: r}
+	}
+	for _, tc := range []struct {
+		name    string
+		m       envelope.Message
+		signer  string
+		label   string
+		held    bool // a KeyRotation is reported, Held
+		trusted bool // generation 2 becomes trusted
+	}{
+		{"key_rotation signed by alice", envelope.Message{Author: "alice", Kind: envelope.MessageKeyRotation, KeyRotation: rot(2, forged.Recipient().String())}, "alice", "alice", true, true},
+		{"status_notice with the old body", envelope.Message{Author: "alice", Kind: envelope.MessageStatusNotice, Body: oldBody}, "alice", "alice", false, false},
+		{"key_rotation naming another recipient", envelope.Message{Author: "alice", Kind: envelope.MessageKeyRotation, KeyRotation: rot(2, other.Recipient().String())}, "alice", "alice", false, false},
+		{"key_rotation signed by bob as alice", envelope.Message{Author: "alice", Kind: envelope.MessageKeyRotation, KeyRotation: rot(2, forged.Recipient().String())}, "bob", "alice", false, false},
+		{"key_rotation relabelled", envelope.Message{Author: "alice", Kind: envelope.MessageKeyRotation, KeyRotation: rot(2, forged.Recipient().String())}, "alice", "bob", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := tc.m
+			m.ID, m.CaseID, m.SentAt = envelope.NewID(), rcpt.LookupID, testNow
+			ct, err := envelope.SealMessage(&m, e.o.keys[tc.signer].Signing, gen1.Recipient())
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, tr := th.read([]api.Entry{{Seq: 1, Author: tc.label, Ciphertext: ct}}, kr2, kr2.ForGeneration(casekey.RoleCase, 1))
+			if held := out[0].KeyRotation != nil && out[0].KeyRotation.Held; held != tc.held {
+				t.Errorf("rotation %+v, want held %v", out[0].KeyRotation, tc.held)
+			}
+			if got := tr[2] != nil; got != tc.trusted {
+				t.Errorf("generation 2 trusted: %v, want %v", got, tc.trusted)
+			}
+			if k := tr.current(); (k.Generation == 2) != tc.trusted {
+				t.Errorf("new content goes to generation %d", k.Generation)
+			}
+		})
 	}
 }
 

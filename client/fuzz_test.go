@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// FuzzParseRotation: the announcement parser never panics, and what it
-// accepts names a positive generation and a non-empty recipient that
+// FuzzParseRotation: the staff-key announcement parser (note bodies) never
+// panics, and what it accepts names a positive generation and a non-empty recipient that
 // rebuild the body up to the spelling of the number.
 func FuzzParseRotation(f *testing.F) {
 	for _, s := range []string{"key-rotation:2:age1pq1abc", "key-rotation:0:x", "key-rotation:02:x", "key-rotation::", "text", "key-rotation:4294967295:a:b"} {
@@ -27,7 +27,7 @@ func FuzzParseRotation(f *testing.F) {
 		if g == 0 || rcpt == "" {
 			t.Fatalf("accepted %q as generation %d, recipient %q", body, g, rcpt)
 		}
-		num := strings.TrimPrefix(strings.TrimSuffix(body, ":"+rcpt), rotationPrefix)
+		num := strings.TrimPrefix(strings.TrimSuffix(body, ":"+rcpt), staffRotationPrefix)
 		if n, err := strconv.ParseUint(num, 10, 32); err != nil || uint32(n) != g {
 			t.Fatalf("accepted %q: number %q does not give %d", body, num, g)
 		}

@@ -54,8 +54,9 @@ func (rcase *ReferentCase) Handover(ctx context.Context, newReferentID string) e
 // Remove takes a referent off the case: a new generation of the case key
 // (and of the staff key, if the case has one) is made and wrapped to the
 // remaining readers (see readers; the reporter or victim for the case key),
-// and announced by a signed status_notice message (case key) and a signed
-// note (staff key) whose body is "key-rotation:<generation>:<recipient>".
+// and announced by a signed message of kind key_rotation (case key) and a
+// signed note whose body is "key-rotation:<generation>:<recipient>" (staff
+// key; notes have no key_rotation field).
 // The removed referent keeps what they could already read.
 func (rcase *ReferentCase) Remove(ctx context.Context, referentID string) error {
 	if referentID == rcase.rs.key.ID {
@@ -105,11 +106,12 @@ func (rcase *ReferentCase) Remove(ctx context.Context, referentID string) error 
 	if err := rcase.postWraps(ctx, wraps); err != nil {
 		return err
 	}
-	if _, err := rcase.sendTo(ctx, caseKey, envelope.Message{Kind: envelope.MessageStatusNotice, Body: rotationBody(caseKey)}); err != nil {
+	if _, err := rcase.sendTo(ctx, caseKey, envelope.Message{Kind: envelope.MessageKeyRotation,
+		KeyRotation: &envelope.KeyRotation{Generation: caseKey.Generation, Recipient: caseKey.Recipient().String()}}); err != nil {
 		return err
 	}
 	if staffKey != nil {
-		if _, err := rcase.postNote(ctx, staffKey, envelope.NoteNote, rotationBody(staffKey)); err != nil {
+		if _, err := rcase.postNote(ctx, staffKey, envelope.NoteNote, staffRotationBody(staffKey)); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"filippo.io/age"
@@ -41,8 +40,9 @@ type Message struct {
 	// the same author.
 	Verified bool
 	Err      error
-	// KeyRotation is set on a verified referent notice announcing a new
-	// generation of the case key (see doc.go).
+	// KeyRotation is set on a verified, signed message of kind key_rotation
+	// announcing a new generation of the case key (see doc.go). It shadows
+	// the embedded envelope.Message.KeyRotation, which it copies.
 	KeyRotation *KeyRotation
 }
 
@@ -62,31 +62,6 @@ var (
 	ErrUntrustedKey  = errors.New("lanterne client: the message was sealed to a key generation no referent announced")
 	ErrWrongParty    = errors.New("lanterne client: the message claims to come from another party of the case")
 )
-
-// rotationPrefix starts the body of a key rotation announcement:
-// "key-rotation:<generation>:<recipient>". Case-key rotations are announced
-// in a status_notice message, staff-key generations in a note.
-const rotationPrefix = "key-rotation:"
-
-func rotationBody(k *casekey.Key) string {
-	return rotationPrefix + strconv.FormatUint(uint64(k.Generation), 10) + ":" + k.Recipient().String()
-}
-
-func parseRotation(body string) (uint32, string, bool) {
-	rest, ok := strings.CutPrefix(body, rotationPrefix)
-	if !ok {
-		return 0, "", false
-	}
-	gs, rcpt, ok := strings.Cut(rest, ":")
-	if !ok {
-		return 0, "", false
-	}
-	g, err := strconv.ParseUint(gs, 10, 32)
-	if err != nil || g < 1 || rcpt == "" {
-		return 0, "", false
-	}
-	return uint32(g), rcpt, true
-}
 
 // needsReload reports whether msgs show that the keyring lacks a generation:
 // an announced one it does not hold, or a message none of its keys opens.
@@ -170,10 +145,10 @@ func (th *thread) read(entries []api.Entry, kr *casekey.Keyring, gen1 *casekey.K
 		m.Message = om.Message
 		m.Err = th.check(om, e.Author)
 		m.Verified = m.Err == nil
-		if m.Verified && om.Signed && m.Kind == envelope.MessageStatusNotice {
-			if g, rcpt, ok := parseRotation(m.Body); ok {
-				m.KeyRotation = &KeyRotation{Generation: g, Recipient: rcpt, Held: t.announce(kr, casekey.RoleCase, g, rcpt)}
-			}
+		// Only the key_rotation kind announces a case-key generation; a
+		// status_notice is never an announcement, whatever its body.
+		if r := m.Message.KeyRotation; m.Verified && om.Signed && m.Kind == envelope.MessageKeyRotation && r != nil {
+			m.KeyRotation = &KeyRotation{Generation: r.Generation, Recipient: r.Recipient, Held: t.announce(kr, casekey.RoleCase, r.Generation, r.Recipient)}
 		}
 		out, opened = append(out, m), append(opened, openedEntry{om, e.Ciphertext})
 	}

@@ -2,12 +2,13 @@ package client
 
 import (
 	"context"
-
-	"filippo.io/age"
-
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
+
+	"filippo.io/age"
 
 	"github.com/lanterne/lanterne/crypto/agekey"
 	"github.com/lanterne/lanterne/crypto/casekey"
@@ -25,8 +26,37 @@ type Note struct {
 	Verified bool
 	Err      error
 	// KeyRotation is set on a verified note announcing a generation of the
-	// staff key (see doc.go); such notes are not working notes.
+	// staff key (body "key-rotation:<generation>:<recipient>", see doc.go);
+	// such notes are not working notes.
 	KeyRotation *KeyRotation
+}
+
+// staffRotationPrefix starts the body of a staff-key announcement note:
+// "key-rotation:<generation>:<recipient>". Notes have no key_rotation
+// field, so the staff key is announced in the body of a signed note sealed
+// to the announced generation. Case-key rotations use the key_rotation
+// message kind instead.
+const staffRotationPrefix = "key-rotation:"
+
+func staffRotationBody(k *casekey.Key) string {
+	return staffRotationPrefix + strconv.FormatUint(uint64(k.Generation), 10) + ":" + k.Recipient().String()
+}
+
+// parseRotation parses a staff-key announcement note body.
+func parseRotation(body string) (uint32, string, bool) {
+	rest, ok := strings.CutPrefix(body, staffRotationPrefix)
+	if !ok {
+		return 0, "", false
+	}
+	gs, rcpt, ok := strings.Cut(rest, ":")
+	if !ok {
+		return 0, "", false
+	}
+	g, err := strconv.ParseUint(gs, 10, 32)
+	if err != nil || g < 1 || rcpt == "" {
+		return 0, "", false
+	}
+	return uint32(g), rcpt, true
 }
 
 // ErrStaffKeyUntrusted is returned by AddNote when the case has a staff key
@@ -138,7 +168,7 @@ func (rcase *ReferentCase) createStaffKey(ctx context.Context) (*casekey.Key, er
 	if err := rcase.postWraps(ctx, wraps); err != nil {
 		return nil, err
 	}
-	if _, err := rcase.postNote(ctx, key, envelope.NoteNote, rotationBody(key)); err != nil {
+	if _, err := rcase.postNote(ctx, key, envelope.NoteNote, staffRotationBody(key)); err != nil {
 		return nil, err
 	}
 	if err := rcase.load(ctx); err != nil {
