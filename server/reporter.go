@@ -9,6 +9,7 @@ import (
 
 	"github.com/lanterne/lanterne/crypto/casecode"
 	"github.com/lanterne/lanterne/server/api"
+	"github.com/lanterne/lanterne/server/notify"
 	"github.com/lanterne/lanterne/store"
 )
 
@@ -165,7 +166,11 @@ func (s *Server) reporterPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.postEntry(w, r, sess.org, sess.subject, store.Messages, sess.party, api.MaxMessageCiphertext)
+	if err := s.postEntry(w, r, sess.org, sess.subject, store.Messages, sess.party, api.MaxMessageCiphertext); err != nil {
+		return err
+	}
+	s.notify(sess.org, notify.NewMessage)
+	return nil
 }
 
 // reporterRead is POST /api/v1/orgs/{org}/cases/{id}/read.

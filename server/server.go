@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/lanterne/lanterne/server/notify"
 	"github.com/lanterne/lanterne/server/workflow"
 	"github.com/lanterne/lanterne/store"
 )
@@ -46,6 +47,10 @@ type Config struct {
 	// Web, if not nil, serves every path outside /api/ (the reporter's
 	// pages, "/" and "/o/{org}/"). The security headers apply to it too.
 	Web http.Handler
+	// Notify, if not nil, is told of each case submitted and each message
+	// a reporter or presumed victim posted, after it was stored (org id
+	// and a count only; see package notify). It must not block.
+	Notify func(org string, e notify.Event)
 }
 
 // Server is Lanterne's HTTP API. It is safe for concurrent use. Its

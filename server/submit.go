@@ -9,6 +9,7 @@ import (
 	"github.com/lanterne/lanterne/crypto/casecode"
 	"github.com/lanterne/lanterne/crypto/directory"
 	"github.com/lanterne/lanterne/server/api"
+	"github.com/lanterne/lanterne/server/notify"
 	"github.com/lanterne/lanterne/server/workflow"
 	"github.com/lanterne/lanterne/store"
 )
@@ -58,6 +59,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
+	s.notify(o.id, notify.NewCase)
 	st, err := s.caseStatus(r.Context(), o.id, &m, false)
 	if err != nil {
 		return err
