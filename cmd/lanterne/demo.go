@@ -35,7 +35,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return usagef("the demo listens on loopback only (its keys' passphrase is %q); use lanterne serve for anything else", demoPassphrase)
 	}
-	inst, err := openInstance(e, *data, false)
+	inst, err := openInstance(e, *data, false, nil)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lanterne/lanterne/server"
+	"github.com/lanterne/lanterne/server/notify"
 	"github.com/lanterne/lanterne/store"
 )
 
@@ -30,17 +32,26 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); serve HTTPS")
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
 	behindTLS := fs.Bool("behind-tls-proxy", false, "a reverse proxy terminates HTTPS in front of this server (adds HSTS)")
+	notifyFile := fs.String("notify", "", `referent email notifications: a JSON file {"ORG-ID": {"name": "...", "smtp": {host, port, username, password, from, to, starttls, digest}}}`)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if (*cert == "") != (*key == "") {
 		return usagef("--tls-cert and --tls-key go together")
 	}
-	inst, err := openInstance(e, *data, *cert != "" || *behindTLS)
+	notifier, orgs, err := loadNotifier(e, *notifyFile)
+	if err != nil {
+		return err
+	}
+	inst, err := openInstance(e, *data, *cert != "" || *behindTLS, notifier)
 	if err != nil {
 		return err
 	}
 	defer inst.store.Close()
+	if notifier != nil {
+		go notifier.Run(ctx)
+		go inst.scanDeadlines(ctx, notifier, orgs)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -62,7 +73,7 @@ type instance struct {
 	log    *slog.Logger
 }
 
-func openInstance(e *env, data string, tls bool) (*instance, error) {
+func openInstance(e *env, data string, tls bool, notifier *notify.Notifier) (*instance, error) {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, err
 	}
@@ -77,7 +88,11 @@ func openInstance(e *env, data string, tls bool) (*instance, error) {
 	// Logs go to stderr as JSON: route templates, statuses and durations,
 	// never an address, a path with ids, or content.
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
-	srv, err := server.New(server.Config{Store: st, Logger: logger, OperatorToken: token, TLS: tls})
+	cfg := server.Config{Store: st, Logger: logger, OperatorToken: token, TLS: tls}
+	if notifier != nil {
+		cfg.Notify = notifier.Notify
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -122,4 +137,67 @@ func (in *instance) serve(ctx context.Context, ln net.Listener, cert, key string
 		return err
 	}
 	return nil
+}
+
+// notifyOrg is one organisation's entry in the --notify file.
+type notifyOrg struct {
+	Name string          `json:"name"`
+	SMTP notify.Settings `json:"smtp"`
+}
+
+// loadNotifier reads the --notify file; no file means no notifications.
+// The file holds SMTP credentials: it must not be readable by others.
+func loadNotifier(e *env, path string) (*notify.Notifier, []string, error) {
+	if path == "" {
+		return nil, nil, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return nil, nil, fmt.Errorf("%s holds SMTP credentials and is readable by others: chmod 600 it", path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var conf map[string]notifyOrg
+	if err := json.Unmarshal(b, &conf); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
+	}
+	orgs := make([]string, 0, len(conf))
+	for id := range conf {
+		orgs = append(orgs, id)
+	}
+	n, err := notify.New(notify.Config{
+		Orgs: func(org string) (notify.Org, bool) {
+			c, ok := conf[org]
+			return notify.Org{Name: c.Name, Settings: c.SMTP}, ok
+		},
+		Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)),
+	})
+	return n, orgs, err
+}
+
+// scanDeadlines queues, at start and then once a day, the counts of cases
+// whose legal deadlines are passed or due within three days.
+func (in *instance) scanDeadlines(ctx context.Context, n *notify.Notifier, orgs []string) {
+	for {
+		for _, org := range orgs {
+			events, err := in.server.DeadlineEvents(ctx, org, 3)
+			if err != nil {
+				in.log.Error("deadline scan failed", "org", org)
+				continue
+			}
+			for _, ev := range events {
+				n.Notify(org, ev)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
 }
