@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/lanterne/lanterne/client"
+	"github.com/lanterne/lanterne/crypto/directory"
 	"github.com/lanterne/lanterne/crypto/envelope"
 	"github.com/lanterne/lanterne/crypto/referentkey"
 )
@@ -32,27 +33,7 @@ func TestKillDuringSubmissions(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	srv, url := startServer(t, bin, data, nil)
 
-	// An organisation with one referent, set up in-process.
-	e, out, _ := testEnv(map[string]string{"LANTERNE_PASSPHRASE": "p", "LANTERNE_SCRYPT_WORK_FACTOR": "10"})
-	e.now = time.Now // the directory is checked by a real server's clock
-	orgDir := filepath.Join(dir, "org")
-	mustRun(t, e, "org", "init", "--dir", orgDir, "--id", "crash", "--name", "Crash test", "--json")
-	var init struct{ Fingerprint string }
-	json.Unmarshal(out.Bytes(), &init)
-	mustRun(t, e, "referent", "keygen", "--id", "alice", "--out", filepath.Join(dir, "alice.key"))
-	mustRun(t, e, "org", "add-referent", "--dir", orgDir, "--public", filepath.Join(dir, "alice.key.pub.json"), "--name", "Alice", "--routes", "avdhas,whistleblowing,conflict")
-	token, _ := os.ReadFile(filepath.Join(data, operatorTokenFile))
-	body, _ := json.Marshal(map[string]string{"org_id": "crash", "name": "Crash test", "fingerprint": init.Fingerprint})
-	if err := httpJSON(ctx, http.MethodPost, url+"/api/v1/admin/orgs", strings.TrimSpace(string(token)), body, nil); err != nil {
-		t.Fatal(err)
-	}
-	mustRun(t, e, "org", "publish", "--dir", orgDir, "--server", url)
-
-	c := client.New(url, &http.Client{Timeout: 10 * time.Second})
-	d, err := c.Directory(ctx, &client.Pin{OrgID: "crash", Fingerprint: init.Fingerprint})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, d := setUpOrg(t, dir, data, url)
 
 	// Eight reporters submit until the server dies.
 	var (
@@ -150,4 +131,33 @@ func TestKillDuringSubmissions(t *testing.T) {
 		}
 	}
 	t.Logf("%d acknowledged submissions, %d cases after restart", len(acked), len(inbox))
+}
+
+// setUpOrg makes an organisation "crash" with one referent, alice (key in
+// dir/alice.key, passphrase "p"), reading every route; registers it with the
+// server at url and publishes its directory. It returns a client and the
+// verified directory.
+func setUpOrg(t testing.TB, dir, data, url string) (*client.Client, *directory.Directory) {
+	t.Helper()
+	ctx := context.Background()
+	e, out, _ := testEnv(map[string]string{"LANTERNE_PASSPHRASE": "p", "LANTERNE_SCRYPT_WORK_FACTOR": "10"})
+	e.now = time.Now // the directory is checked by a real server's clock
+	orgDir := filepath.Join(dir, "org")
+	mustRun(t, e, "org", "init", "--dir", orgDir, "--id", "crash", "--name", "Crash test", "--json")
+	var init struct{ Fingerprint string }
+	json.Unmarshal(out.Bytes(), &init)
+	mustRun(t, e, "referent", "keygen", "--id", "alice", "--out", filepath.Join(dir, "alice.key"))
+	mustRun(t, e, "org", "add-referent", "--dir", orgDir, "--public", filepath.Join(dir, "alice.key.pub.json"), "--name", "Alice", "--routes", "avdhas,whistleblowing,conflict")
+	token, _ := os.ReadFile(filepath.Join(data, operatorTokenFile))
+	body, _ := json.Marshal(map[string]string{"org_id": "crash", "name": "Crash test", "fingerprint": init.Fingerprint})
+	if err := httpJSON(ctx, http.MethodPost, url+"/api/v1/admin/orgs", strings.TrimSpace(string(token)), body, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, e, "org", "publish", "--dir", orgDir, "--server", url)
+	c := client.New(url, &http.Client{Timeout: 30 * time.Second})
+	d, err := c.Directory(ctx, &client.Pin{OrgID: "crash", Fingerprint: init.Fingerprint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, d
 }

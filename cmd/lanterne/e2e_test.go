@@ -188,7 +188,7 @@ var (
 )
 
 // buildBinary builds the lanterne command once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "lanterne-bin-")
@@ -209,7 +209,7 @@ func buildBinary(t *testing.T) string {
 
 // startServer runs `lanterne serve` on a random loopback port and returns
 // the process and its URL; the process is killed when the test ends.
-func startServer(t *testing.T, bin, data string, log io.Writer) (*exec.Cmd, string) {
+func startServer(t testing.TB, bin, data string, log io.Writer) (*exec.Cmd, string) {
 	t.Helper()
 	srv := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0")
 	srv.Stderr = log

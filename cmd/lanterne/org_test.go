@@ -26,7 +26,7 @@ func testEnv(vars map[string]string) (*env, *bytes.Buffer, *bytes.Buffer) {
 	}, &out, &errb
 }
 
-func mustRun(t *testing.T, e *env, args ...string) {
+func mustRun(t testing.TB, e *env, args ...string) {
 	t.Helper()
 	if code := run(context.Background(), e, args); code != 0 {
 		t.Fatalf("lanterne %s: exit %d: %s", strings.Join(args, " "), code, e.stderr.(*bytes.Buffer))
