@@ -33,8 +33,9 @@ type Config struct {
 	// Location is where civil dates are taken (the day a report is
 	// received, the day a status changes). Nil means Europe/Paris.
 	Location *time.Location
-	// OperatorToken authenticates POST /api/v1/admin/orgs. Empty disables
-	// that route (404).
+	// OperatorToken authenticates the operator's routes, POST
+	// /api/v1/admin/orgs and GET /api/v1/admin/backup. Empty disables them
+	// (404).
 	OperatorToken string
 	// TLS adds Strict-Transport-Security to every response: set it when
 	// the server (or the proxy in front of it) serves HTTPS only.
@@ -133,6 +134,7 @@ func (s *Server) routes() http.Handler {
 
 	// Organisations and directories.
 	route(http.MethodPost, "/admin/orgs", s.registerOrg)
+	route(http.MethodGet, "/admin/backup", s.backup)
 	route(http.MethodGet, "/orgs", s.listOrgs)
 	route(http.MethodGet, "/orgs/{org}/directory", s.getDirectory)
 	route(http.MethodPut, "/orgs/{org}/directory", s.putDirectory)

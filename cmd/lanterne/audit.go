@@ -42,24 +42,10 @@ func auditStore(ctx context.Context, e *env, args []string) error {
 		return usagef("audit store needs the path of a store file (stop the server first, or audit a backup)")
 	}
 	path := fs.Arg(0)
-	s, err := store.OpenReadOnly(path)
+	res, err := auditFile(ctx, path)
 	if err != nil {
-		return fmt.Errorf("opening %s: %w", path, err)
+		return err
 	}
-	defer s.Close()
-	res := storeAudit{Path: path, ByKind: map[string]int{}, Problems: []string{}}
-	err = s.Walk(ctx, func(it store.Item) error {
-		res.Values++
-		res.ByKind[string(it.Kind)]++
-		if err := it.Check(); err != nil {
-			res.Problems = append(res.Problems, err.Error())
-		}
-		return nil
-	})
-	if err != nil {
-		res.Problems = append(res.Problems, "walk: "+err.Error())
-	}
-	res.OK = len(res.Problems) == 0
 	if err := output(e, *asJSON, res, func(w io.Writer) {
 		kinds := make([]string, 0, len(res.ByKind))
 		for k := range res.ByKind {
@@ -83,4 +69,29 @@ func auditStore(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("audit failed: %d problem(s)", len(res.Problems))
 	}
 	return nil
+}
+
+// auditFile opens the store file at path read-only and checks every value
+// with store.Item.Check. It fails only when the file does not open; what
+// the walk finds is in the result.
+func auditFile(ctx context.Context, path string) (storeAudit, error) {
+	s, err := store.OpenReadOnly(path)
+	if err != nil {
+		return storeAudit{}, fmt.Errorf("opening %s: %w", path, err)
+	}
+	defer s.Close()
+	res := storeAudit{Path: path, ByKind: map[string]int{}, Problems: []string{}}
+	err = s.Walk(ctx, func(it store.Item) error {
+		res.Values++
+		res.ByKind[string(it.Kind)]++
+		if err := it.Check(); err != nil {
+			res.Problems = append(res.Problems, err.Error())
+		}
+		return nil
+	})
+	if err != nil {
+		res.Problems = append(res.Problems, "walk: "+err.Error())
+	}
+	res.OK = len(res.Problems) == 0
+	return res, nil
 }

@@ -52,6 +52,7 @@ func commands() []command {
 		{"referent", "a referent's workstation: keygen, inbox, show, reply, status, request-identity, export", cmdReferent},
 		{"report", "report and follow a case: submit, status, messages, reply, attach, release-identity", cmdReport},
 		{"audit", "check a store holds only ciphertext: audit store PATH", cmdAudit},
+		{"backup", "copy a running server's store: backup --server URL --out FILE", cmdBackup},
 	}
 }
 
