@@ -149,6 +149,14 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("reporter's status:\n%s", status)
 	}
 
+	// A hot backup while serving, audited by the backup command itself.
+	backupFile := filepath.Join(dir, "backup.db")
+	must("", []string{"LANTERNE_OPERATOR_TOKEN=" + strings.TrimSpace(string(token))}, "backup", "--server", url, "--out", backupFile)
+	backup, err := os.ReadFile(backupFile)
+	if err != nil || !bytes.Contains(backup, []byte(receipt.LookupID)) {
+		t.Fatalf("the backup does not hold the case: %v", err)
+	}
+
 	// Stop the server; the store holds only ciphertext and metadata.
 	srv.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
@@ -169,6 +177,9 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if strings.Contains(serverLog.String(), c) {
 			t.Errorf("the server's log contains %q", c)
+		}
+		if bytes.Contains(backup, []byte(c)) {
+			t.Errorf("the backup contains %q in clear", c)
 		}
 	}
 	if !strings.Contains(serverLog.String(), `"route":"POST /api/v1/orgs/{org}/cases"`) {
