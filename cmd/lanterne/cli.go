@@ -137,5 +137,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-
-func stringsReader(s string) io.Reader { return strings.NewReader(s) }

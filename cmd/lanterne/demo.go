@@ -115,7 +115,8 @@ func setUpDemo(ctx context.Context, e *env, data, url, token string) (string, er
 	fp := d.Fingerprint()
 	body, _ := json.Marshal(map[string]string{"org_id": d.OrgID, "name": d.OrgName, "fingerprint": fp})
 	err = httpJSON(ctx, http.MethodPost, url+"/api/v1/admin/orgs", token, body, nil)
-	if err != nil && !strings.Contains(err.Error(), fmt.Sprint(http.StatusConflict)) {
+	var he *httpError
+	if err != nil && !(errors.As(err, &he) && he.Status == http.StatusConflict) { // 409: registered on an earlier run
 		return "", fmt.Errorf("demo setup: registering the organisation: %w", err)
 	}
 	if err := do("org", "publish", "--dir", orgDir, "--server", url); err != nil {

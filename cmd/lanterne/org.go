@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -374,19 +373,28 @@ func httpJSON(ctx context.Context, method, url, bearer string, body []byte, out 
 		return err
 	}
 	if resp.StatusCode/100 != 2 {
+		e := &httpError{Status: resp.StatusCode, Message: resp.Status}
 		var apiErr struct {
 			Error string `json:"error"`
 		}
 		if json.Unmarshal(b, &apiErr) == nil && apiErr.Error != "" {
-			return fmt.Errorf("server: %s (%s)", apiErr.Error, resp.Status)
+			e.Message = apiErr.Error + " (" + resp.Status + ")"
 		}
-		return fmt.Errorf("server: %s", resp.Status)
+		return e
 	}
 	if out != nil {
 		return json.Unmarshal(b, out)
 	}
 	return nil
 }
+
+// httpError is a non-2xx answer from the server.
+type httpError struct {
+	Status  int
+	Message string
+}
+
+func (e *httpError) Error() string { return "server: " + e.Message }
 
 // writeFileAtomic writes to a temporary file and renames it into place.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
@@ -412,5 +420,3 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
-
-var errNotYet = errors.New("not available yet")

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/lanterne/lanterne/client"
@@ -72,7 +73,7 @@ func reportSubmit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var sub client.Submission
-	dec := json.NewDecoder(stringsReader(raw))
+	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sub.Report); err != nil {
 		return fmt.Errorf("%s is not a report: %v", *reportFile, err)

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -120,38 +121,35 @@ func (c Calendar) Holidays(y int) []Date {
 	if c.AlsaceMoselle {
 		days = append(days, e.AddDays(-2), Date{y, time.December, 26})
 	}
-	sortDates(days)
+	slices.SortFunc(days, func(a, b Date) int { return a.time().Compare(b.time()) })
 	return days
-}
-
-func sortDates(ds []Date) {
-	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && ds[j].Before(ds[j-1]); j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
-		}
-	}
 }
 
 // IsWorkingDay reports whether d is a weekday that is not a public holiday.
 func (c Calendar) IsWorkingDay(d Date) bool {
+	return isWorkingDay(d, c.Holidays(d.Year))
+}
+
+func isWorkingDay(d Date, holidays []Date) bool {
 	switch d.time().Weekday() {
 	case time.Saturday, time.Sunday:
 		return false
 	}
-	for _, h := range c.Holidays(d.Year) {
-		if h == d {
-			return false
-		}
-	}
-	return true
+	return !slices.Contains(holidays, d)
 }
 
 // AddWorkingDays returns the n-th working day after d (d itself is not
 // counted: a report received on a Monday has its 1st working day on Tuesday).
+// It computes each year's holidays once, not once per day stepped over.
 func (c Calendar) AddWorkingDays(d Date, n int) Date {
+	holidays := c.Holidays(d.Year)
 	for n > 0 {
-		d = d.AddDays(1)
-		if c.IsWorkingDay(d) {
+		next := d.AddDays(1)
+		if next.Year != d.Year {
+			holidays = c.Holidays(next.Year)
+		}
+		d = next
+		if isWorkingDay(d, holidays) {
 			n--
 		}
 	}
