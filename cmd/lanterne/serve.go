@@ -17,6 +17,7 @@ import (
 
 	"github.com/lanterne/lanterne/server"
 	"github.com/lanterne/lanterne/server/notify"
+	"github.com/lanterne/lanterne/server/web"
 	"github.com/lanterne/lanterne/store"
 )
 
@@ -88,7 +89,12 @@ func openInstance(e *env, data string, tls bool, notifier *notify.Notifier) (*in
 	// Logs go to stderr as JSON: route templates, statuses and durations,
 	// never an address, a path with ids, or content.
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
-	cfg := server.Config{Store: st, Logger: logger, OperatorToken: token, TLS: tls}
+	pages, err := web.New(web.Config{})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	cfg := server.Config{Store: st, Logger: logger, OperatorToken: token, TLS: tls, Web: pages}
 	if notifier != nil {
 		cfg.Notify = notifier.Notify
 	}

@@ -1,0 +1,163 @@
+// Lanterne — shared code of the reporter's pages: strings, quick exit, the
+// organisation's pinned fingerprint, and loading the WebAssembly module that
+// does all the cryptography (client/wasm). No framework, no third party.
+"use strict";
+
+const L = (() => {
+  const body = document.body;
+  const org = body.dataset.org || "";
+  const lang = body.dataset.lang || "fr";
+  const strings = JSON.parse(document.getElementById("strings").textContent || "{}");
+
+  // t returns the string of key in the page language, with {name}
+  // placeholders replaced from vars.
+  function t(key, vars) {
+    let s = strings[key];
+    if (s === undefined) s = key;
+    if (vars) for (const k of Object.keys(vars)) s = s.split("{" + k + "}").join(String(vars[k]));
+    return s;
+  }
+
+  // el builds an element: el("p", {class: "x", text: "…"}, child, …).
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "text") e.textContent = v;
+      else if (k === "class") e.className = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  }
+
+  // errorText translates a bridge error {code, message}.
+  function errorText(err) {
+    const code = (err && err.code) || "failed";
+    const s = strings["err." + code];
+    return s !== undefined ? s : t("err.failed");
+  }
+
+  // Quick exit: forget this tab's traces and leave for a neutral page,
+  // replacing the current history entry so "back" does not return here.
+  const exit = document.getElementById("quick-exit");
+  function quickExit(ev) {
+    if (ev) ev.preventDefault();
+    try { sessionStorage.clear(); } catch (e) { /* storage disabled */ }
+    location.replace(exit.href);
+  }
+  exit.addEventListener("click", quickExit);
+  // Three presses of Escape in a row also leave.
+  let escapes = 0, escTimer = 0;
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Escape") return;
+    escapes++;
+    clearTimeout(escTimer);
+    escTimer = setTimeout(() => { escapes = 0; }, 1500);
+    if (escapes >= 3) quickExit();
+  });
+
+  // The language switch keeps the fragment (the pinned fingerprint).
+  for (const a of document.querySelectorAll("a[data-keep-hash]")) {
+    a.addEventListener("click", () => { if (location.hash) a.href = a.href.split("#")[0] + location.hash; });
+  }
+
+  // pin returns the fingerprint this tab trusts for the organisation: the
+  // one in the link from the poster (#fp=…), remembered for the tab.
+  function pin() {
+    const key = "lanterne.fp." + org;
+    const m = /(?:^#|&)fp=([0-9A-Za-z-]+)/.exec(location.hash);
+    let fp = m ? m[1].toUpperCase() : "";
+    try {
+      if (fp) sessionStorage.setItem(key, fp);
+      else fp = sessionStorage.getItem(key) || "";
+    } catch (e) { /* storage disabled: the link's fingerprint only */ }
+    return fp;
+  }
+
+  let wasmPromise = null;
+  // wasm loads and starts the module once; it resolves with globalThis.lanterne.
+  function wasm() {
+    if (!wasmPromise) {
+      wasmPromise = new Promise((resolve, reject) => {
+        globalThis.lanterneReady = () => resolve(globalThis.lanterne);
+        const go = new Go();
+        WebAssembly.instantiateStreaming(fetch(body.dataset.wasm), go.importObject)
+          .then((r) => { go.run(r.instance); })
+          .catch((e) => reject({ code: "wasm", message: String(e) }));
+      });
+    }
+    return wasmPromise;
+  }
+
+  // stop replaces the page's content with a warning: nothing may be sent.
+  function stop(title, text) {
+    const main = document.getElementById("main");
+    main.replaceChildren(el("div", { class: "stop", role: "alert" },
+      el("h1", { text: title }), el("p", { text: text }),
+      el("p", {}, el("a", { href: "/" + (lang === "en" ? "?lang=en" : ""), text: t("trust.leave") }))));
+    main.focus();
+  }
+
+  let dirPromise = null;
+  // directory loads and verifies the organisation's signed directory
+  // against the pinned fingerprint. A mismatch stops everything.
+  function directory() {
+    if (!dirPromise) {
+      const fp = pin();
+      dirPromise = wasm().then((lt) => lt.loadDirectory(org, fp)).then((d) => {
+        for (const n of document.querySelectorAll("[data-org-name]")) n.textContent = d.org_name;
+        for (const n of document.querySelectorAll("[data-fingerprint]")) n.textContent = d.fingerprint;
+        if (!d.pinned) {
+          const box = document.getElementById("trust-alert");
+          box.replaceChildren(el("p", {}, el("strong", { text: t("trust.unpinned.title") }), " ",
+            t("trust.unpinned.text"), " ", el("span", { class: "fp", text: d.fingerprint })));
+          box.hidden = false;
+          box.setAttribute("role", "status");
+          try { sessionStorage.setItem("lanterne.fp." + org, d.fingerprint); } catch (e) { /* no storage */ }
+        }
+        return d;
+      }, (err) => {
+        if (err && (err.code === "fingerprint_mismatch" || err.code === "directory_invalid" || err.code === "directory_rollback")) {
+          stop(t("trust.mismatch.title"), t("trust.mismatch.text"));
+        } else {
+          stop(t("trust.unavailable.title"), errorText(err));
+        }
+        throw err;
+      });
+    }
+    return dirPromise;
+  }
+
+  // announce speaks a message in the page's polite live region.
+  function announce(text) {
+    const r = document.getElementById("live");
+    if (r) { r.textContent = ""; setTimeout(() => { r.textContent = text; }, 50); }
+  }
+
+  // formatSize prints a byte count for people.
+  function formatSize(n) {
+    const units = lang === "en" ? ["bytes", "KB", "MB", "GB"] : ["octets", "Ko", "Mo", "Go"];
+    let i = 0;
+    while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
+    return (i === 0 ? String(n) : n.toLocaleString(lang, { maximumFractionDigits: 1 })) + " " + units[i];
+  }
+
+  function formatDay(day) { // "2026-12-01" → local long date
+    if (!day) return "";
+    const [y, m, d] = day.split("-").map(Number);
+    return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(lang, { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" });
+  }
+
+  function formatTime(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleString(lang, { dateStyle: "long", timeStyle: "short" });
+  }
+
+  // base is the organisation's page prefix, q the language query.
+  const q = lang === "en" ? "?lang=en" : "";
+  const base = "/o/" + encodeURIComponent(org) + "/";
+
+  return { org, lang, q, base, t, el, errorText, wasm, directory, announce, formatSize, formatDay, formatTime, stop };
+})();

@@ -1,0 +1,235 @@
+// The guided report form: eight steps, a review, then everything is
+// encrypted in this browser (lanterne.wasm) and sent; the confirmation shows
+// the case code once.
+"use strict";
+(() => {
+  const { t, el, errorText, directory, announce, formatSize } = L;
+  const form = document.getElementById("report");
+  const steps = [...form.querySelectorAll(".step")];
+  const last = steps.length;
+  const prev = document.getElementById("prev");
+  const next = document.getElementById("next");
+  const send = document.getElementById("send");
+  const formError = document.getElementById("form-error");
+  const files = [];
+  let step = 1;
+  let dir = null;
+
+  const value = (name) => { const c = form.querySelector(`input[name="${name}"]:checked`); return c ? c.value : ""; };
+  const text = (id) => document.getElementById(id).value;
+  const label = (input) => { const l = form.querySelector(`label[for="${input.id}"]`); return l ? l.textContent : input.value; };
+
+  function show(n, focus) {
+    step = n;
+    for (const s of steps) s.hidden = Number(s.dataset.step) !== n;
+    for (const li of document.querySelectorAll("#steps li")) {
+      const i = Number(li.dataset.for);
+      li.classList.toggle("done", i < n);
+      if (i === n) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+    }
+    const cur = steps[n - 1];
+    cur.querySelector(".stepno").textContent = t("stepof", { n, total: last });
+    prev.hidden = n === 1;
+    next.hidden = n === last;
+    send.hidden = n !== last;
+    if (n === last) review();
+    clearError();
+    if (focus) cur.querySelector("h2").focus();
+  }
+
+  function clearError() {
+    formError.hidden = true;
+    formError.replaceChildren();
+    for (const f of form.querySelectorAll("[aria-invalid]")) f.removeAttribute("aria-invalid");
+  }
+
+  function fail(messages) {
+    formError.replaceChildren(el("p", { text: t("form.errors") }), el("ul", {}, ...messages.map(([field, msg]) => {
+      if (field) field.setAttribute("aria-invalid", "true");
+      return el("li", {}, field ? el("a", { href: "#" + field.id, onclick: (ev) => { ev.preventDefault(); field.focus(); }, text: msg }) : msg);
+    })));
+    formError.hidden = false;
+    formError.focus();
+  }
+
+  function validate(n) {
+    const errs = [];
+    if (n === 1) {
+      if (!value("channel")) errs.push([document.getElementById("ch-avdhas"), t("form.need.channel")]);
+      if (!value("role")) errs.push([document.getElementById("role-victim"), t("form.need.role")]);
+    }
+    if (n === 2 && !value("category")) {
+      const first = form.querySelector('.choice:not([hidden]) input[name="category"]');
+      errs.push([first, t("form.need.category")]);
+    }
+    if (n === 3 && !text("facts").trim()) errs.push([document.getElementById("facts"), t("form.need.facts")]);
+    if (n === 6 && value("identity") !== "anonymous" && !text("id-name").trim()) {
+      errs.push([document.getElementById("id-name"), t("form.need.name")]);
+    }
+    return errs;
+  }
+
+  next.addEventListener("click", () => {
+    const errs = validate(step);
+    if (errs.length) { fail(errs); return; }
+    show(step + 1, true);
+  });
+  prev.addEventListener("click", () => show(step - 1, true));
+
+  // Channel: the whistleblowing channel has one category; the AVDHAS
+  // channel all the others.
+  function filterCategories() {
+    const ch = value("channel");
+    for (const c of form.querySelectorAll('.choice[data-channel]')) {
+      const hide = ch !== "" && c.dataset.channel !== ch;
+      c.hidden = hide;
+      if (hide) c.querySelector("input").checked = false;
+    }
+    if (ch === "whistleblowing") document.getElementById("cat-other").checked = true;
+    criteria();
+    exclusions();
+  }
+  function criteria() {
+    const on = value("category") === "discrimination";
+    document.getElementById("criteria").hidden = !on;
+    if (!on) for (const c of form.querySelectorAll('input[name="criteria"]')) c.checked = false;
+  }
+  for (const r of form.querySelectorAll('input[name="channel"]')) r.addEventListener("change", filterCategories);
+  for (const r of form.querySelectorAll('input[name="category"]')) r.addEventListener("change", criteria);
+  for (const r of form.querySelectorAll('input[name="role"]')) {
+    r.addEventListener("change", () => { document.getElementById("witness-hint").hidden = value("role") !== "witness"; });
+  }
+  for (const r of form.querySelectorAll('input[name="identity"]')) {
+    r.addEventListener("change", () => { document.getElementById("identity-fields").hidden = value("identity") === "anonymous"; });
+  }
+
+  // Evidence files: kept in memory until sending, then read, scrubbed and
+  // encrypted in constant memory by the WebAssembly module.
+  const input = document.getElementById("files");
+  const list = document.getElementById("file-list");
+  function drawFiles() {
+    list.replaceChildren(...files.map((f, i) => el("li", {},
+      el("span", { text: `${f.name} (${formatSize(f.size)})` }), " ",
+      el("button", { type: "button", class: "button small", text: t("files.remove"), "aria-label": t("files.remove.named", { name: f.name }),
+        onclick: () => { files.splice(i, 1); drawFiles(); announce(t("files.removed", { name: f.name })); input.focus(); } }))));
+  }
+  input.addEventListener("change", () => {
+    for (const f of input.files) files.push(f);
+    input.value = "";
+    drawFiles();
+  });
+
+  // Referents the reporter may exclude: those of the chosen channel.
+  function exclusions() {
+    const box = document.getElementById("exclude");
+    if (!dir) return;
+    const ch = value("channel") || "avdhas";
+    const refs = (dir.referents || []).filter((r) => (r.routes || []).includes(ch));
+    box.replaceChildren();
+    if (refs.length) {
+      box.append(el("p", { text: t("report.exclude.p") }));
+      for (const r of refs) {
+        const id = "excl-" + r.id;
+        box.append(el("div", { class: "choice" }, el("input", { type: "checkbox", id, name: "exclude", value: r.id }), el("label", { for: id, text: r.name })));
+      }
+    }
+    document.getElementById("authority-choice").hidden = !dir.conflict_route;
+  }
+
+  function submission() {
+    const channel = value("channel");
+    const rep = {
+      channel, role: value("role"), category: value("category"),
+      criteria: [...form.querySelectorAll('input[name="criteria"]:checked')].map((c) => c.value),
+      facts: text("facts"), when: text("when"), where: text("where"),
+      persons_involved: text("persons"), witnesses: text("witnesses"),
+      wishes: { meeting: document.getElementById("meeting").checked, other: text("wishes-other") },
+      conflict: {
+        involves_authority: document.getElementById("authority").checked && !document.getElementById("authority-choice").hidden,
+        excluded_referents: [...form.querySelectorAll('input[name="exclude"]:checked')].map((c) => c.value),
+      },
+    };
+    const choice = value("identity");
+    const sub = { report: rep, identity_choice: choice, identity: null };
+    if (choice !== "anonymous") {
+      sub.identity = { name: text("id-name"), contact: text("id-contact"), service: text("id-service"), position: text("id-position"), other: "" };
+    }
+    return sub;
+  }
+
+  function review() {
+    const dl = document.getElementById("review");
+    const rows = [];
+    const add = (k, v) => { if (v) rows.push(el("dt", { text: t(k) }), el("dd", { text: v })); };
+    const checked = (name) => { const c = form.querySelector(`input[name="${name}"]:checked`); return c ? label(c) : ""; };
+    add("review.channel", checked("channel"));
+    add("review.role", checked("role"));
+    add("review.category", checked("category"));
+    add("review.criteria", [...form.querySelectorAll('input[name="criteria"]:checked')].map(label).join(", "));
+    add("review.facts", text("facts"));
+    add("review.when", text("when"));
+    add("review.where", text("where"));
+    add("review.persons", text("persons"));
+    add("review.witnesses", text("witnesses"));
+    add("review.files", files.length ? files.map((f) => `${f.name} (${formatSize(f.size)})`).join(", ") : t("review.nofile"));
+    add("review.identity", checked("identity"));
+    if (value("identity") !== "anonymous") add("review.name", text("id-name"));
+    add("review.meeting", document.getElementById("meeting").checked ? t("yes") : t("no"));
+    add("review.other", text("wishes-other"));
+    if (document.getElementById("authority").checked && !document.getElementById("authority-choice").hidden) add("review.authority", t("yes"));
+    add("review.excluded", [...form.querySelectorAll('input[name="exclude"]:checked')].map(label).join(", "));
+    dl.replaceChildren(...rows);
+  }
+
+  // Sending.
+  const sending = document.getElementById("sending");
+  const progressList = document.getElementById("progress");
+  const bars = [];
+  function onProgress(p) {
+    let b = bars[p.file];
+    if (!b) {
+      const id = "prog-" + p.file;
+      b = { bar: el("progress", { id, max: "100", value: "0" }), text: el("span", {}) };
+      progressList.append(el("li", {}, el("label", { for: id, text: p.name }), " ", b.bar, " ", b.text));
+      bars[p.file] = b;
+    }
+    const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
+    b.bar.value = pct;
+    b.text.textContent = `${pct} %`;
+    if (p.done === p.total) announce(t("files.sent", { name: p.name }));
+  }
+
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (step !== last) { next.click(); return; }
+    for (let n = 1; n < last; n++) {
+      const errs = validate(n);
+      if (errs.length) { show(n, false); fail(errs); return; }
+    }
+    const sub = submission();
+    document.getElementById("form-area").hidden = true;
+    sending.hidden = false;
+    document.getElementById("sending-h2").focus();
+    // Let the page draw before Argon2id and the encryption take the thread.
+    setTimeout(() => {
+      L.wasm().then((lt) => lt.submit(sub, files, onProgress)).then(confirmation, (err) => {
+        sending.hidden = true;
+        document.getElementById("form-area").hidden = false;
+        fail([[null, errorText(err)]]);
+      });
+    }, 50);
+  });
+
+  // Confirmation.
+  function confirmation(r) {
+    sending.hidden = true;
+    const done = document.getElementById("done");
+    done.hidden = false;
+    Receipt.show(r);
+    document.getElementById("done-h2").focus();
+  }
+
+  directory().then((d) => { dir = d; exclusions(); }, () => {});
+  filterCategories();
+  show(1, false);
+})();
