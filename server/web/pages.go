@@ -121,10 +121,10 @@ type pageData struct {
 	Lang      string // "fr" or "en"
 	OtherLang string
 	Page      string
-	Title     string // i18n key of the page title
+	Title     string   // i18n key of the page title
 	Scripts   []string // page script assets
-	Org       string // organisation id, or "" outside an organisation
-	Path      string // this page's path, for the language switch
+	Org       string   // organisation id, or "" outside an organisation
+	Path      string   // this page's path, for the language switch
 	QuickExit string
 	// Categories and Criteria are the report form's lists, labelled in
 	// Lang, in the protocol's order (package envelope).

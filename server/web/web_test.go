@@ -2,8 +2,8 @@ package web
 
 import (
 	"compress/gzip"
-	"log/slog"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
