@@ -51,7 +51,7 @@ func (p *page) execute(w io.Writer, d *pageData) error {
 // loadPages parses layout.html with each page's template, for each
 // language. A page's template is templates/NAME.LANG.html when it exists
 // (prose written per language), else templates/NAME.html with {{t "key"}}
-// strings from i18n/LANG.json.
+// strings from i18n/LANG/*.json.
 func loadPages(as assets) (map[string]*page, error) {
 	dicts := map[string]map[string]string{}
 	for _, l := range langs {
@@ -80,16 +80,34 @@ func loadPages(as assets) (map[string]*page, error) {
 	return out, nil
 }
 
+// loadStrings merges i18n/LANG/*.json, one flat object of strings per
+// file; a key defined in two files is an error.
 func loadStrings(lang string) (map[string]string, error) {
-	b, err := templateFS.ReadFile("i18n/" + lang + ".json")
+	files, err := fs.Glob(templateFS, "i18n/"+lang+"/*.json")
 	if err != nil {
 		return nil, err
 	}
-	var d map[string]string
-	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, fmt.Errorf("web: i18n/%s.json: %w", lang, err)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("web: no strings for %s", lang)
 	}
-	return d, nil
+	out := map[string]string{}
+	for _, f := range files {
+		b, err := templateFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var d map[string]string
+		if err := json.Unmarshal(b, &d); err != nil {
+			return nil, fmt.Errorf("web: %s: %w", f, err)
+		}
+		for k, v := range d {
+			if _, dup := out[k]; dup {
+				return nil, fmt.Errorf("web: %s: %q is defined twice", f, k)
+			}
+			out[k] = v
+		}
+	}
+	return out, nil
 }
 
 // funcs are the template functions of one language. t panics on a missing
