@@ -48,7 +48,7 @@ func (p *page) execute(w io.Writer, d *pageData) error {
 	return p.tmpl[d.Lang].ExecuteTemplate(w, "layout", d)
 }
 
-// loadPages parses layout.html with each page's template, for each
+// loadPages parses layout.html and partials.html with each page's template, for each
 // language. A page's template is templates/NAME.LANG.html when it exists
 // (prose written per language), else templates/NAME.html with {{t "key"}}
 // strings from i18n/LANG/*.json.
@@ -69,7 +69,7 @@ func loadPages(as assets) (map[string]*page, error) {
 			if _, err := fs.Stat(templateFS, file); err != nil {
 				file = "templates/" + spec.template + ".html"
 			}
-			t, err := template.New("").Funcs(funcs(dicts[l], as)).ParseFS(templateFS, "templates/layout.html", file)
+			t, err := template.New("").Funcs(funcs(dicts[l], as)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", file)
 			if err != nil {
 				return nil, fmt.Errorf("web: page %s (%s): %w", name, l, err)
 			}
