@@ -63,12 +63,17 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, `Lanterne demo is running at %[1]s/ (data in %[2]s).
 
+Reporter pages (the link a poster gives, with the pinned fingerprint):
+  %[1]s/o/demo/#fp=%[3]s
+  make a report: %[1]s/o/demo/signaler#fp=%[3]s
+  follow it:     %[1]s/o/demo/suivi#fp=%[3]s
+
 Organisation: demo — fingerprint %[3]s
 Referent keys (passphrase %[4]q): %[2]s/referent-demo.key (AVDHAS and whistleblowing)
                                   %[2]s/referent-conflit.key (reports involving the authority)
 API: %[1]s/api/v1/orgs/demo/directory
 
-Try, in another terminal (the reporter web pages come with issue #4):
+Or, from the command line, in another terminal:
   export LANTERNE_PASSPHRASE=%[4]s
   go run ./cmd/lanterne report submit --server %[1]s --org demo --fingerprint %[3]s --report %[5]s
   go run ./cmd/lanterne referent inbox --server %[1]s --org demo --fingerprint %[3]s --key %[2]s/referent-demo.key
