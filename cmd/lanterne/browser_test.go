@@ -1,0 +1,222 @@
+package main
+
+// The reporter's web pages in a real browser (headless Chromium, driven by
+// chromedp) against the real binary: accessibility (axe-core, WCAG 2.1 AA,
+// 360 px reflow), the report form with the keyboard alone, the whole round
+// trip with a referent through a capturing proxy that proves no plaintext
+// leaves the browser, and the pages' security headers (no browser needed).
+//
+// Chromium and axe-core are installed by .ci/run; elsewhere, see
+// needBrowser.
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// webPages are the reporter's pages, as paths with ORG for the
+// organisation.
+var webPages = []string{
+	"/", "/accessibilite",
+	"/o/ORG/", "/o/ORG/signaler", "/o/ORG/suivi", "/o/ORG/invitation",
+	"/o/ORG/comprendre", "/o/ORG/aide", "/o/ORG/accessibilite",
+}
+
+// TestWebHeaders checks, on the real binary and without a browser, what
+// the browser is told: every page and asset carries a Content-Security-
+// Policy that allows no inline script or style and no eval but
+// WebAssembly's, and nosniff; no page has an inline script (but the JSON
+// strings block), event handler attribute or style; lanterne.wasm is
+// served as application/wasm.
+func TestWebHeaders(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	_, base := startServer(t, bin, data, nil)
+	_, d := setUpOrg(t, dir, data, base)
+
+	get := func(u string) (*http.Response, []byte) {
+		t.Helper()
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s", u, resp.Status)
+		}
+		return resp, b
+	}
+	checkHeaders := func(what string, h http.Header) {
+		t.Helper()
+		if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q, want nosniff", what, got)
+		}
+		for _, problem := range cspProblems(h.Get("Content-Security-Policy")) {
+			t.Errorf("%s: Content-Security-Policy: %s", what, problem)
+		}
+	}
+
+	assets := map[string]string{} // asset path → the page that links it
+	for _, p := range webPages {
+		for _, q := range []string{"", "?lang=en"} {
+			page := strings.ReplaceAll(p, "ORG", d.OrgID) + q
+			resp, body := get(base + page)
+			checkHeaders(page, resp.Header)
+			if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+				t.Errorf("%s: Content-Type %q", page, ct)
+			}
+			links, problems := inspectHTML(body)
+			for _, problem := range problems {
+				t.Errorf("%s: %s", page, problem)
+			}
+			if len(links) == 0 {
+				t.Errorf("%s links no script nor stylesheet", page)
+			}
+			for _, l := range links {
+				u, err := url.Parse(l)
+				if err != nil || u.Host != "" || u.Scheme != "" || !strings.HasPrefix(u.Path, "/") {
+					t.Errorf("%s: %q is not an address on this server", page, l)
+					continue
+				}
+				assets[l] = page
+			}
+		}
+	}
+	wantType := map[string]string{
+		".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+		".wasm": "application/wasm", ".svg": "image/svg+xml",
+	}
+	sawWasm := false
+	for a, page := range assets {
+		resp, body := get(base + a)
+		checkHeaders(a+" (linked from "+page+")", resp.Header)
+		u, _ := url.Parse(a)
+		ext := path.Ext(u.Path)
+		if want, ok := wantType[ext]; !ok {
+			t.Errorf("%s (linked from %s): unexpected kind of asset", a, page)
+		} else if got := resp.Header.Get("Content-Type"); got != want {
+			t.Errorf("%s: Content-Type %q, want %q", a, got, want)
+		}
+		if ext == ".wasm" {
+			sawWasm = true
+			if !bytes.HasPrefix(body, []byte("\x00asm")) {
+				t.Errorf("%s is not a WebAssembly module", a)
+			}
+		}
+	}
+	if !sawWasm {
+		t.Error("no page names lanterne.wasm (body data-wasm)")
+	}
+	t.Logf("%d pages in 2 languages, %d assets", len(webPages), len(assets))
+}
+
+// cspProblems lists what is wrong with a Content-Security-Policy for the
+// reporter's pages.
+func cspProblems(policy string) []string {
+	if policy == "" {
+		return []string{"missing"}
+	}
+	directives := map[string][]string{}
+	for _, d := range strings.Split(policy, ";") {
+		f := strings.Fields(d)
+		if len(f) > 0 {
+			directives[strings.ToLower(f[0])] = f[1:]
+		}
+	}
+	var out []string
+	has := func(dir, src string) bool {
+		for _, s := range directives[dir] {
+			if s == src {
+				return true
+			}
+		}
+		return false
+	}
+	for _, need := range [][2]string{{"default-src", "'self'"}, {"script-src", "'self'"}, {"script-src", "'wasm-unsafe-eval'"}, {"style-src", "'self'"}} {
+		if !has(need[0], need[1]) {
+			out = append(out, fmt.Sprintf("%s lacks %s in %q", need[0], need[1], policy))
+		}
+	}
+	for dir, srcs := range directives {
+		for _, s := range srcs {
+			switch strings.ToLower(s) {
+			case "'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "data:", "blob:":
+				if s == "data:" && dir == "img-src" {
+					continue
+				}
+				out = append(out, fmt.Sprintf("%s allows %s", dir, s))
+			}
+		}
+	}
+	return out
+}
+
+// inspectHTML returns the addresses of a page's scripts, stylesheets,
+// icons, images and WebAssembly module, and what it has that the CSP
+// refuses: inline scripts but the JSON strings, event handler attributes,
+// javascript: links, style elements and attributes.
+func inspectHTML(page []byte) (links, problems []string) {
+	z := html.NewTokenizer(bytes.NewReader(page))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			if z.Err() != io.EOF {
+				problems = append(problems, "unparsable HTML: "+z.Err().Error())
+			}
+			return links, problems
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		tok := z.Token()
+		attr := map[string]string{}
+		for _, a := range tok.Attr {
+			attr[strings.ToLower(a.Key)] = a.Val
+			k := strings.ToLower(a.Key)
+			switch {
+			case k == "style":
+				problems = append(problems, fmt.Sprintf("<%s style=%q>: inline style", tok.Data, a.Val))
+			case strings.HasPrefix(k, "on"):
+				problems = append(problems, fmt.Sprintf("<%s %s=…>: inline event handler", tok.Data, a.Key))
+			case (k == "href" || k == "src" || k == "action") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Val)), "javascript:"):
+				problems = append(problems, fmt.Sprintf("<%s %s=%q>: javascript: address", tok.Data, a.Key, a.Val))
+			}
+		}
+		switch tok.Data {
+		case "script":
+			if src, ok := attr["src"]; ok {
+				links = append(links, src)
+			} else if attr["type"] != "application/json" || attr["id"] != "strings" {
+				problems = append(problems, fmt.Sprintf("inline <script> %v", tok.Attr))
+			}
+		case "style":
+			problems = append(problems, "inline <style> element")
+		case "link":
+			if href, ok := attr["href"]; ok && attr["rel"] != "alternate" {
+				links = append(links, href)
+			}
+		case "img":
+			if src, ok := attr["src"]; ok && !strings.HasPrefix(src, "data:") {
+				links = append(links, src)
+			}
+		case "body":
+			if w, ok := attr["data-wasm"]; ok {
+				links = append(links, w)
+			}
+		}
+	}
+}
