@@ -80,7 +80,6 @@ func needBrowser(t *testing.T) string {
 // webEnv is a real `lanterne serve` with the organisation of setUpOrg:
 // one referent, alice (key dir/alice.key, passphrase "p"), on every route.
 type webEnv struct {
-	t      *testing.T
 	dir    string
 	server string // the real server's URL
 	org    string
@@ -96,7 +95,7 @@ func newWebEnv(t *testing.T) *webEnv {
 	data := filepath.Join(dir, "data")
 	_, url := startServer(t, bin, data, nil)
 	c, d := setUpOrg(t, dir, data, url)
-	return &webEnv{t: t, dir: dir, server: url, org: d.OrgID, fp: d.Fingerprint(), c: c, d: d}
+	return &webEnv{dir: dir, server: url, org: d.OrgID, fp: d.Fingerprint(), c: c, d: d}
 }
 
 // page is the address of an organisation's page ("" is its home, else
@@ -112,49 +111,49 @@ func (e *webEnv) page(origin, name, lang string) string {
 
 // referent logs alice in, directly on the server (the referent's device
 // is not the reporter's browser).
-func (e *webEnv) referent(ctx context.Context) *client.ReferentSession {
-	e.t.Helper()
+func (e *webEnv) referent(t *testing.T, ctx context.Context) *client.ReferentSession {
+	t.Helper()
 	sealed, err := os.ReadFile(filepath.Join(e.dir, "alice.key"))
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	key, err := referentkey.Parse(sealed, "p")
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	rs, err := e.c.Login(ctx, e.d, key)
 	if err != nil {
-		e.t.Fatalf("referent login: %v", err)
+		t.Fatalf("referent login: %v", err)
 	}
 	return rs
 }
 
 // openCase opens, as the referent, the case whose code the browser showed.
 // The case must be in the referent's inbox.
-func (e *webEnv) openCase(ctx context.Context, rs *client.ReferentSession, code string) *client.ReferentCase {
-	e.t.Helper()
+func (e *webEnv) openCase(t *testing.T, ctx context.Context, rs *client.ReferentSession, code string) *client.ReferentCase {
+	t.Helper()
 	c, err := casecode.Parse(code)
 	if err != nil {
-		e.t.Fatalf("the page showed %q, which is not a case code: %v", code, err)
+		t.Fatalf("the page showed %q, which is not a case code: %v", code, err)
 	}
 	s, err := casecode.Derive(e.org, casecode.PurposeCase, c)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	inbox, err := rs.Inbox(ctx)
 	if err != nil {
-		e.t.Fatalf("inbox: %v", err)
+		t.Fatalf("inbox: %v", err)
 	}
 	found := false
 	for _, cs := range inbox {
 		found = found || cs.LookupID == s.LookupIDHex()
 	}
 	if !found {
-		e.t.Fatalf("the referent's inbox (%d cases) lacks the case of code %s", len(inbox), code)
+		t.Fatalf("the referent's inbox (%d cases) lacks the case of code %s", len(inbox), code)
 	}
 	rc, err := rs.Open(ctx, s.LookupIDHex())
 	if err != nil {
-		e.t.Fatalf("referent opening the case: %v", err)
+		t.Fatalf("referent opening the case: %v", err)
 	}
 	return rc
 }
@@ -309,11 +308,23 @@ func (b *browser) open(url string) {
 	b.do("opening "+url, stepTimeout, chromedp.Navigate(url))
 }
 
-// waitJS waits until the JavaScript expression is truthy.
+// waitJS waits until the JavaScript expression is truthy. It polls with
+// Evaluate, which survives a page replacing its execution context.
 func (b *browser) waitJS(what, expr string) {
 	b.t.Helper()
-	b.do("waiting for "+what+" ("+expr+")", stepTimeout,
-		chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(0)))
+	deadline := time.Now().Add(stepTimeout)
+	var last error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.fatalf("waiting %s for %s (%s): last error %v", stepTimeout, what, expr, last)
 }
 
 // waitVisible waits until the element of the CSS selector is visible.
@@ -416,10 +427,40 @@ func (b *browser) axe(src string) []axeViolation {
 
 // checkPage runs axe-core on the page as it is and checks that it does not
 // scroll horizontally at 360 px; failures name the state.
+//
+// With LANTERNE_BROWSER_SHOTS=DIR, it also saves a full-page screenshot of
+// each state in DIR, for people to look at.
 func (b *browser) checkPage(axeSrc, state string) {
 	b.t.Helper()
+	if dir := os.Getenv("LANTERNE_BROWSER_SHOTS"); dir != "" {
+		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		cancel()
+		name := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '-'
+		}, strings.ToLower(state))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+		}
+		if err != nil {
+			b.t.Logf("screenshot of %s: %v", state, err)
+		}
+	}
+	for _, p := range b.a11yProblems(axeSrc) {
+		b.t.Errorf("%s: %s", state, p)
+	}
+}
+
+// a11yProblems lists axe-core's violations on the page, and the page's
+// horizontal scrolling at 360 px.
+func (b *browser) a11yProblems(axeSrc string) []string {
+	b.t.Helper()
+	var out []string
 	for _, v := range b.axe(axeSrc) {
-		b.t.Errorf("%s: axe %s", state, v)
+		out = append(out, "axe "+v.String())
 	}
 	b.do("narrow viewport", 10*time.Second, chromedp.EmulateViewport(narrowW, narrowH))
 	type reflow struct {
@@ -430,16 +471,18 @@ func (b *browser) checkPage(axeSrc, state string) {
 	  for (const e of document.body.querySelectorAll("*")) {
 	    const r = e.getBoundingClientRect();
 	    if (r.width > 0 && r.right > %d + 1 && wide.length < 8) {
-	      let s = e.tagName.toLowerCase(); if (e.id) s += "#" + e.id; if (e.className && typeof e.className === "string") s += "." + e.className.trim().split(/\s+/).join(".");
+	      let s = e.tagName.toLowerCase(); if (e.id) s += "#" + e.id;
+	      if (typeof e.className === "string" && e.className.trim()) s += "." + e.className.trim().split(/\s+/).join(".");
 	      wide.push(s + " (right edge " + Math.round(r.right) + " px)");
 	    }
 	  }
 	  return {width: document.documentElement.scrollWidth, wide}; })()`, narrowW))
 	if r.Width > narrowW {
-		b.t.Errorf("%s: at %d px wide the page scrolls horizontally (scrollWidth %d px, WCAG 1.4.10); too wide: %s",
-			state, narrowW, r.Width, strings.Join(r.Wide, ", "))
+		out = append(out, fmt.Sprintf("at %d px wide the page scrolls horizontally (scrollWidth %d px, WCAG 1.4.10); too wide: %s",
+			narrowW, r.Width, strings.Join(r.Wide, ", ")))
 	}
 	b.do("desktop viewport", 10*time.Second, chromedp.EmulateViewport(desktopW, desktopH))
+	return out
 }
 
 // capturedRequest is one request the proxy forwarded.
@@ -543,4 +586,16 @@ func encodings(s string) []string {
 		}
 	}
 	return out
+}
+
+// click clicks the element of the CSS selector with the mouse.
+func (b *browser) click(sel string) {
+	b.t.Helper()
+	b.do("clicking "+sel, stepTimeout, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// typeInto focuses the field of the CSS selector and types text.
+func (b *browser) typeInto(sel, text string) {
+	b.t.Helper()
+	b.do("typing into "+sel, stepTimeout, chromedp.SendKeys(chromedp.CSS(sel), text))
 }

@@ -11,6 +11,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,7 +20,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"golang.org/x/net/html"
 )
 
@@ -218,5 +221,137 @@ func inspectHTML(page []byte) (links, problems []string) {
 				links = append(links, w)
 			}
 		}
+	}
+}
+
+// TestBrowserPagesAccessible runs axe-core (WCAG 2.0 and 2.1, A and AA)
+// on every page and every state of the report form and the follow-up
+// space, in French and in English, and checks that none scrolls
+// horizontally at 360 px (WCAG 1.4.10, reflow).
+func TestBrowserPagesAccessible(t *testing.T) {
+	axeSrc := needBrowser(t)
+	e := newWebEnv(t)
+	proxy := newCaptureProxy(t, e.server) // holds the submission to see the sending state
+	ctx := context.Background()
+	rs := e.referent(t, ctx)
+	origin := proxy.URL
+	const loaded = `document.readyState === "complete"`
+
+	for _, lang := range []string{"fr", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			start := time.Now()
+			b := newBrowser(t)
+			q := ""
+			if lang == "en" {
+				q = "?lang=en"
+			}
+			pages := []struct{ state, url, ready string }{
+				{"organisations list /", origin + "/" + q, `document.querySelector("#orgs a") !== null`},
+				{"site accessibility statement /accessibilite", origin + "/accessibilite" + q, loaded},
+				{"home /o/ORG/ (directory verified)", e.page(origin, "", lang),
+					fmt.Sprintf(`(document.querySelector("[data-fingerprint]") || {}).textContent === %q`, e.fp)},
+				{"definitions /o/ORG/comprendre", e.page(origin, "comprendre", lang), loaded},
+				{"help /o/ORG/aide", e.page(origin, "aide", lang), loaded},
+				{"accessibility statement /o/ORG/accessibilite", e.page(origin, "accessibilite", lang), loaded},
+				{"invitation /o/ORG/invitation", e.page(origin, "invitation", lang), loaded},
+				{"follow-up /o/ORG/suivi, before opening a case", e.page(origin, "suivi", lang), `document.querySelector("form#login input#code") !== null`},
+				{"fingerprint mismatch warning /o/ORG/#fp=AAAA-…", strings.Replace(e.page(origin, "", lang), e.fp, "AAAA-AAAA-AAAA-AAAA-AAAA", 1),
+					`document.querySelector('.stop[role="alert"]') !== null`},
+			}
+			// The checks can fail: a page with an image without text and
+			// a box wider than the screen fails both.
+			b.open(origin + "/" + q)
+			b.do("breaking the page", stepTimeout, chromedp.Evaluate[chromedp.Void](`document.getElementById("main").append(
+			  Object.assign(document.createElement("img"), {src: "/static/lanterne.svg"}),
+			  Object.assign(document.createElement("pre"), {textContent: "x".repeat(400)}))`))
+			broken := strings.Join(b.a11yProblems(axeSrc), "\n")
+			if !strings.Contains(broken, "axe image-alt") || !strings.Contains(broken, "scrolls horizontally") {
+				t.Fatalf("axe-core or the reflow check misses an image without alternative text or a 400-character line:\n%s", broken)
+			}
+
+			for _, p := range pages {
+				b.open(p.url)
+				b.waitJS(p.state, p.ready)
+				b.checkPage(axeSrc, lang+", "+p.state)
+			}
+
+			// The report form, step by step.
+			b.open(e.page(origin, "signaler", lang))
+			b.waitJS("the directory (referents to exclude)", `document.querySelector("#exclude input") !== null`)
+			state := func(s string) string { return lang + ", report form: " + s }
+			b.checkPage(axeSrc, state("step 1"))
+			b.click("#next")
+			b.waitVisible("#form-error")
+			b.checkPage(axeSrc, state("step 1 with a validation error"))
+			role := map[string]string{"fr": "#role-victim", "en": "#role-witness"}[lang]
+			b.click("#ch-avdhas")
+			b.click(role)
+			next := func(n int) {
+				t.Helper()
+				b.click("#next")
+				b.waitVisible(fmt.Sprintf(`section.step[data-step="%d"]`, n))
+			}
+			next(2)
+			b.click("#cat-discrimination")
+			b.waitVisible("#criteria")
+			b.checkPage(axeSrc, state("step 2 (discrimination criteria shown)"))
+			b.click(`input[name="criteria"]`)
+			next(3)
+			b.checkPage(axeSrc, state("step 3"))
+			b.typeInto("#facts", "Faits décrits pour le test d'accessibilité.")
+			next(4)
+			b.checkPage(axeSrc, state("step 4"))
+			next(5)
+			b.checkPage(axeSrc, state("step 5"))
+			next(6)
+			b.click("#id-sealed")
+			b.waitVisible("#identity-fields")
+			b.checkPage(axeSrc, state("step 6 (identity fields shown)"))
+			b.typeInto("#id-name", "Camille Test")
+			next(7)
+			b.checkPage(axeSrc, state("step 7"))
+			next(8)
+			b.waitVisible("#send")
+			b.checkPage(axeSrc, state("step 8, review"))
+
+			// Sending: the proxy holds the new case until axe has run.
+			held := proxy.hold(t, http.MethodPost, "/api/v1/orgs/"+e.org+"/cases")
+			b.click("#send")
+			select {
+			case <-held.arrived:
+			case <-time.After(stepTimeout):
+				b.fatalf("the page sent no new case within %s", stepTimeout)
+			}
+			b.waitVisible("#sending")
+			b.checkPage(axeSrc, state("sending"))
+			held.release()
+			b.waitVisible("#done")
+			b.waitJS("the case code", `document.querySelector("#case-code").textContent.trim() !== ""`)
+			b.checkPage(axeSrc, state("confirmation with the case code"))
+			code := b.text("#case-code")
+
+			// The referent answers and asks for the identity, so that the
+			// follow-up space shows a conversation and the request.
+			rc := e.openCase(t, ctx, rs, code)
+			if _, err := rc.Reply(ctx, "Nous avons bien reçu votre signalement."); err != nil {
+				t.Fatal(err)
+			}
+			if err := rc.RequestIdentity(ctx, "Accepteriez-vous de lever l'anonymat ?"); err != nil {
+				t.Fatal(err)
+			}
+
+			b.open(e.page(origin, "suivi", lang))
+			b.waitVisible("form#login")
+			b.typeInto("#code", code)
+			b.click(`form#login [type="submit"]`)
+			b.waitVisible("section#case")
+			b.waitJS("the referent's message", `document.querySelectorAll("#messages li .body").length >= 2`)
+			b.waitVisible("#release-identity")
+			b.checkPage(axeSrc, lang+", follow-up: case opened, with messages and an identity request")
+			for _, v := range b.cspViolations() {
+				t.Errorf("%s: the browser refused, by the Content-Security-Policy: %s", lang, v)
+			}
+			t.Logf("%s: %s", lang, time.Since(start).Round(100*time.Millisecond))
+		})
 	}
 }
