@@ -12,6 +12,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,7 +24,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"golang.org/x/net/html"
+
+	"github.com/lanterne/lanterne/client"
+	"github.com/lanterne/lanterne/crypto/envelope"
 )
 
 // webPages are the reporter's pages, as paths with ORG for the
@@ -353,5 +358,108 @@ func TestBrowserPagesAccessible(t *testing.T) {
 			}
 			t.Logf("%s: %s", lang, time.Since(start).Round(100*time.Millisecond))
 		})
+	}
+}
+
+// TestBrowserKeyboardOnly completes the report form from the top of the
+// page with the keyboard alone (Tab, Shift+Tab, Space, Enter, arrows and
+// typing: no click, no value set by script) until the case code shows;
+// the referent then opens the case and finds what was typed.
+func TestBrowserKeyboardOnly(t *testing.T) {
+	needBrowser(t)
+	e := newWebEnv(t)
+	ctx := context.Background()
+	b := newBrowser(t)
+
+	facts := "Remarques répétées en réunion, tapées au clavier seul — " + rand.Text()[:8]
+	when, where, name := "Depuis mars, chaque lundi", "Salle du conseil, 2e étage", "Dominique Clavier"
+	b.open(e.page(e.server, "signaler", "fr"))
+	b.waitJS("the directory", `document.querySelector("#exclude input") !== null`)
+	checked := func(name string) string {
+		t.Helper()
+		return eval[string](b, fmt.Sprintf(`(document.querySelector('input[name=%q]:checked') || {}).value || ""`, name))
+	}
+	next := func(n int) {
+		t.Helper()
+		b.tabTo("#next", false)
+		b.press(kb.Enter)
+		b.waitVisible(fmt.Sprintf(`section.step[data-step="%d"]`, n))
+		if err := eval[string](b, `document.getElementById("form-error").hidden ? "" : document.getElementById("form-error").textContent`); err != "" {
+			b.fatalf("moving to step %d shows an error: %s", n, err)
+		}
+	}
+
+	// 1: channel and role, each a radio group entered with Tab.
+	b.tabTo(`input[name="channel"]`, false)
+	b.press(" ")
+	b.tabTo(`input[name="role"]`, false)
+	b.press(" ")
+	if checked("channel") != "avdhas" || checked("role") != "victim" {
+		b.fatalf("Space in the radio groups chose channel %q and role %q", checked("channel"), checked("role"))
+	}
+	next(2)
+
+	// 2: the category, chosen with the arrow keys.
+	b.tabTo(`input[name="category"]`, false)
+	b.press(" ")
+	for i := 0; checked("category") != "moral_harassment"; i++ {
+		if i == 8 {
+			b.fatalf("the arrow keys do not reach the category moral_harassment (at %q)", checked("category"))
+		}
+		b.press(kb.ArrowDown)
+	}
+	next(3)
+
+	// 3: facts, then where, then back with Shift+Tab to when.
+	b.tabTo("#facts", false)
+	b.press(facts)
+	b.tabTo("#where", false)
+	b.press(where)
+	b.tabTo("#when", true)
+	b.press(when)
+	next(4)
+	next(5) // 5: no file (a file dialog cannot be driven headless)
+	next(6)
+
+	// 6: sealed identity, with the arrow key from the checked "anonymous".
+	b.tabTo(`input[name="identity"]`, false)
+	b.press(kb.ArrowDown)
+	if checked("identity") != "sealed" {
+		b.fatalf("ArrowDown from anonymous chose identity %q, want sealed", checked("identity"))
+	}
+	b.waitVisible("#identity-fields")
+	b.tabTo("#id-name", false)
+	b.press(name)
+	next(7)
+
+	// 7: ask for a meeting.
+	b.tabTo("#meeting", false)
+	b.press(" ")
+	next(8)
+
+	// 8: the review shows what was typed; send.
+	if review := b.text("#review"); !strings.Contains(review, facts) || !strings.Contains(review, name) {
+		b.fatalf("the review lacks the facts or the name:\n%s", review)
+	}
+	b.tabTo("#send", false)
+	b.press(kb.Enter)
+	b.waitVisible("#done")
+	b.waitJS("the case code", `document.querySelector("#case-code").textContent.trim() !== ""`)
+	code := b.text("#case-code")
+	if focused := eval[string](b, focusedJS); focused != "h2#done-h2" {
+		t.Errorf("after sending, the focus is on %s, not on the confirmation's heading", focused)
+	}
+
+	// The referent reads exactly what was typed.
+	rc := e.openCase(t, ctx, e.referent(t, ctx), code)
+	r := rc.Report()
+	if r.Facts != facts || r.When != when || r.Where != where {
+		t.Errorf("the referent reads facts %q, when %q, where %q; typed %q, %q, %q", r.Facts, r.When, r.Where, facts, when, where)
+	}
+	if r.Channel != envelope.ChannelAVDHAS || r.Role != envelope.RoleVictim || r.Category != envelope.CategoryMoralHarassment || !r.Wishes.Meeting {
+		t.Errorf("the referent reads channel %q, role %q, category %q, meeting %v", r.Channel, r.Role, r.Category, r.Wishes.Meeting)
+	}
+	if _, state := rc.Identity(); state != client.IdentitySealed {
+		t.Errorf("identity state %q, want sealed", state)
 	}
 }
