@@ -17,6 +17,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -462,4 +463,228 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	if _, state := rc.Identity(); state != client.IdentitySealed {
 		t.Errorf("identity state %q, want sealed", state)
 	}
+}
+
+// TestBrowserReportRoundTrip drives a whole case between the browser and a
+// referent, the browser talking only to a proxy that records every request:
+// a report with a canary in every field, two files (text and a 5 MiB
+// binary) and a sealed identity; the code retyped; the referent reads the
+// report and the files, answers and asks for the identity; on a return
+// visit the reporter reads the answer, replies and releases the identity,
+// which the referent then reads. No canary, nor its base64 or hex, may be
+// in any request the proxy saw, and the browser may have asked nothing of
+// another origin.
+func TestBrowserReportRoundTrip(t *testing.T) {
+	needBrowser(t)
+	e := newWebEnv(t)
+	proxy := newCaptureProxy(t, e.server)
+	ctx := context.Background()
+	b := newBrowser(t)
+	start := time.Now()
+
+	canaries := map[string]string{}
+	canary := func(what string) string {
+		c := "CANARY-" + what + "-" + rand.Text()[:12]
+		canaries[what] = c
+		return c
+	}
+	fields := []struct {
+		step      int
+		sel, what string
+	}{
+		{3, "#facts", "facts"}, {3, "#when", "when"}, {3, "#where", "where"},
+		{4, "#persons", "persons"}, {4, "#witnesses", "witnesses"},
+		{6, "#id-name", "name"}, {6, "#id-contact", "contact"}, {6, "#id-service", "service"}, {6, "#id-position", "position"},
+		{7, "#wishes-other", "wishes"},
+	}
+	for _, f := range fields {
+		canary(f.what)
+	}
+
+	// The files: a text file of a few hundred KiB, and 5 MiB of random
+	// bytes with a canary inside; both named with canaries.
+	textName, binName := canary("textname")+".txt", canary("binname")+".bin"
+	textBody := bytes.Repeat([]byte(canary("textcontent")+"\n"), 300<<10/28)
+	binBody := make([]byte, 5<<20)
+	rand.Read(binBody)
+	for _, at := range []int{0, 1 << 20, 3<<20 + 7, 5<<20 - 64} {
+		copy(binBody[at:], canary("bincontent"))
+	}
+	files := map[string][]byte{textName: textBody, binName: binBody}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(e.dir, name), body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The report, through the proxy.
+	b.open(e.page(proxy.URL, "signaler", "fr"))
+	b.waitJS("the directory", `document.querySelector("#exclude input") !== null`)
+	b.click("#ch-avdhas")
+	b.click("#role-victim")
+	for step := 1; step <= 7; step++ {
+		switch step {
+		case 2:
+			b.click("#cat-discrimination")
+			b.click("#crit-origine")
+		case 5:
+			b.do("attaching the files", stepTimeout, chromedp.SetUploadFiles(chromedp.CSS("#files"),
+				[]string{filepath.Join(e.dir, textName), filepath.Join(e.dir, binName)}))
+			b.waitJS("the two files in the list", `document.querySelectorAll("#file-list li").length === 2`)
+		case 6:
+			b.click("#id-sealed")
+			b.waitVisible("#identity-fields")
+		case 7:
+			b.click("#meeting")
+		}
+		for _, f := range fields {
+			if f.step == step {
+				b.typeInto(f.sel, canaries[f.what])
+			}
+		}
+		b.click("#next")
+		b.waitVisible(fmt.Sprintf(`section.step[data-step="%d"]`, step+1))
+	}
+	if review := b.text("#review"); !strings.Contains(review, canaries["facts"]) || !strings.Contains(review, textName) || !strings.Contains(review, binName) {
+		b.fatalf("the review lacks the facts or a file:\n%s", review)
+	}
+	b.click("#send")
+	b.waitVisible("#done")
+	b.waitJS("the case code", `document.querySelector("#case-code").textContent.trim() !== ""`)
+	code := b.text("#case-code")
+	if errText := b.text("#done-error"); eval[bool](b, `!document.getElementById("done-error").hidden`) {
+		t.Errorf("the confirmation shows an error: %s", errText)
+	}
+	if receipt := b.text("#receipt-items"); !strings.Contains(receipt, textName) || !strings.Contains(receipt, binName) {
+		t.Errorf("the acknowledgement does not list both files:\n%s", receipt)
+	}
+	canaries["code"], canaries["code-plain"] = code, strings.ReplaceAll(code, "-", "")
+	t.Logf("sent in %s", time.Since(start).Round(100*time.Millisecond))
+
+	// The reporter retypes the code: the page says it is right.
+	b.typeInto("#retype-code", strings.ToLower(code))
+	b.click(`form#retype [type="submit"]`)
+	ok := b.jsString("confirm.retype.ok")
+	if ok == "" {
+		t.Fatal("the page has no string confirm.retype.ok")
+	}
+	b.waitJS("the retyped code checked", fmt.Sprintf(`document.getElementById("retype-result").textContent.trim() === %q`, ok))
+
+	// The referent reads the report and the files, answers, and asks for
+	// the identity.
+	rs := e.referent(t, ctx)
+	rc := e.openCase(t, ctx, rs, code)
+	r := rc.Report()
+	for _, c := range []struct{ got, what string }{
+		{r.Facts, "facts"}, {r.When, "when"}, {r.Where, "where"}, {r.PersonsInvolved, "persons"},
+		{r.Witnesses, "witnesses"}, {r.Wishes.Other, "wishes"},
+	} {
+		if c.got != canaries[c.what] {
+			t.Errorf("the referent reads %s %q, typed %q", c.what, c.got, canaries[c.what])
+		}
+	}
+	if r.Category != envelope.CategoryDiscrimination || len(r.Criteria) != 1 || r.Criteria[0] != "origine" || !r.Wishes.Meeting {
+		t.Errorf("the referent reads category %q, criteria %v, meeting %v", r.Category, r.Criteria, r.Wishes.Meeting)
+	}
+	if id, state := rc.Identity(); id != nil || state != client.IdentitySealed {
+		t.Errorf("before release the referent has identity %v in state %q, want none, sealed", id, state)
+	}
+	msgs, err := rc.Messages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := client.EvidenceItems(msgs)
+	if len(items) != 2 {
+		t.Fatalf("%d files announced to the referent, want 2: %+v", len(items), items)
+	}
+	for _, it := range items {
+		want, ok := files[it.Name]
+		if !ok {
+			t.Errorf("a file announced as %q, which was not attached", it.Name)
+			continue
+		}
+		var got bytes.Buffer
+		if err := rc.Download(ctx, it, &got); err != nil {
+			t.Errorf("downloading %s: %v", it.Name, err)
+		} else if !bytes.Equal(got.Bytes(), want) {
+			t.Errorf("%s downloads as %d bytes that differ from the %d attached", it.Name, got.Len(), len(want))
+		}
+	}
+	fromReferent := canary("referent")
+	if _, err := rc.Reply(ctx, fromReferent); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.RequestIdentity(ctx, "Accepteriez-vous de lever l'anonymat ?"); err != nil {
+		t.Fatal(err)
+	}
+
+	// The reporter comes back: a fresh page load, the code typed.
+	b.open(e.page(proxy.URL, "suivi", "fr"))
+	b.waitVisible("form#login")
+	b.typeInto("#code", code)
+	b.click(`form#login [type="submit"]`)
+	b.waitVisible("section#case")
+	b.waitJS("the referent's message", fmt.Sprintf(`[...document.querySelectorAll("#messages li:not(.mine) .body")].some((e) => e.textContent === %q)`, fromReferent))
+	if st := b.text("#status-text"); st == "" {
+		t.Error("#status-text shows no status")
+	}
+	fromReporter := canary("reporter")
+	b.typeInto("#reply", fromReporter)
+	b.click(`form#reply-form [type="submit"]`)
+	b.waitJS("the reporter's message in the conversation", fmt.Sprintf(`[...document.querySelectorAll("#messages li.mine .body")].some((e) => e.textContent === %q)`, fromReporter))
+	b.waitVisible("#identity-request")
+	b.click("#release-identity")
+	released := b.jsString("followup.identity.released")
+	b.waitJS("the identity released", fmt.Sprintf(`document.getElementById("identity-state").textContent.trim() === %q`, released))
+
+	// The referent reads the reply and the identity.
+	if err := rc.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if msgs, err = rc.Messages(ctx); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range msgs {
+		found = found || (m.Verified && m.Author == "reporter" && m.Kind == envelope.MessageText && m.Body == fromReporter)
+	}
+	if !found {
+		t.Errorf("the referent does not see the reporter's message %q", fromReporter)
+	}
+	id, state := rc.Identity()
+	if state != client.IdentityReleased || id == nil || id.Name != canaries["name"] || id.Contact != canaries["contact"] ||
+		id.Service != canaries["service"] || id.Position != canaries["position"] {
+		t.Errorf("after release the referent reads identity %+v in state %q", id, state)
+	}
+
+	// Nothing but ciphertext went through the proxy, and the browser asked
+	// nothing of anyone else.
+	reqs := proxy.requests()
+	var total int
+	for _, req := range reqs {
+		total += len(req.Body)
+		for what, c := range canaries {
+			for _, enc := range encodings(c) {
+				if strings.Contains(req.URL, enc) {
+					t.Errorf("%s %s: the URL holds the %s canary (%q)", req.Method, req.URL, what, enc)
+				}
+				if bytes.Contains(req.Body, []byte(enc)) {
+					t.Errorf("%s %s: the body holds the %s canary (%q)", req.Method, req.URL, what, enc)
+				}
+			}
+		}
+	}
+	if total < len(binBody) {
+		t.Fatalf("the proxy saw %d bytes of request bodies in %d requests, less than the 5 MiB file: the browser did not talk through it", total, len(reqs))
+	}
+	for _, u := range b.requestURLs() {
+		if !strings.HasPrefix(u, proxy.URL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("the browser requested %s, not on the page's origin %s", u, proxy.URL)
+		}
+	}
+	for _, v := range b.cspViolations() {
+		t.Errorf("the browser refused, by the Content-Security-Policy: %s", v)
+	}
+	t.Logf("%d requests through the proxy (%d bytes of bodies), %d browser requests, %d canaries; %s",
+		len(reqs), total, len(b.requestURLs()), len(canaries), time.Since(start).Round(100*time.Millisecond))
 }
