@@ -470,8 +470,9 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 // a report with a canary in every field, two files (text and a 5 MiB
 // binary) and a sealed identity; the code retyped; the referent reads the
 // report and the files, answers and asks for the identity; on a return
-// visit the reporter reads the answer, replies and releases the identity,
-// which the referent then reads. No canary, nor its base64 or hex, may be
+// visit the reporter reads the answer, replies, releases the identity,
+// sends one more file and sees the referent's next message on Refresh; the
+// referent reads the reply, the identity and the file. No canary, nor its base64 or hex, may be
 // in any request the proxy saw, and the browser may have asked nothing of
 // another origin.
 func TestBrowserReportRoundTrip(t *testing.T) {
@@ -637,6 +638,26 @@ func TestBrowserReportRoundTrip(t *testing.T) {
 	released := b.jsString("followup.identity.released")
 	b.waitJS("the identity released", fmt.Sprintf(`document.getElementById("identity-state").textContent.trim() === %q`, released))
 
+	// One more file from the follow-up space.
+	moreName := canary("morename") + ".txt"
+	moreBody := []byte(strings.Repeat(canary("morecontent")+"\n", 2000))
+	files[moreName] = moreBody
+	if err := os.WriteFile(filepath.Join(e.dir, moreName), moreBody, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.do("choosing one more file", stepTimeout, chromedp.SetUploadFiles(chromedp.CSS("#more-files"), []string{filepath.Join(e.dir, moreName)}))
+	b.click(`form#attach-form [type="submit"]`)
+	attached := strings.ReplaceAll(b.jsString("followup.attach.done"), "{n}", "1")
+	b.waitJS("the file sent", fmt.Sprintf(`document.getElementById("attach-result").textContent.trim() === %q`, attached))
+
+	// The referent's next message appears on Refresh.
+	second := canary("referent2")
+	if _, err := rc.Reply(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	b.click("#refresh")
+	b.waitJS("the referent's second message after #refresh", fmt.Sprintf(`[...document.querySelectorAll("#messages li:not(.mine) .body")].some((e) => e.textContent === %q)`, second))
+
 	// The referent reads the reply and the identity.
 	if err := rc.Refresh(ctx); err != nil {
 		t.Fatal(err)
@@ -650,6 +671,18 @@ func TestBrowserReportRoundTrip(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the referent does not see the reporter's message %q", fromReporter)
+	}
+	if items = client.EvidenceItems(msgs); len(items) != 3 {
+		t.Errorf("%d files announced to the referent, want 3", len(items))
+	}
+	for _, it := range items {
+		if it.Name != moreName {
+			continue
+		}
+		var got bytes.Buffer
+		if err := rc.Download(ctx, it, &got); err != nil || !bytes.Equal(got.Bytes(), moreBody) {
+			t.Errorf("the file sent from the follow-up space downloads as %d bytes (%v), want its %d", got.Len(), err, len(moreBody))
+		}
 	}
 	id, state := rc.Identity()
 	if state != client.IdentityReleased || id == nil || id.Name != canaries["name"] || id.Contact != canaries["contact"] ||
