@@ -1,1 +1,297 @@
+// The presumed victim's invitation page: a witness's invitation code opens
+// the witness's word; the victim may then answer with a short report of
+// their own (a new thread, with its own case code) and give, refuse or put
+// off their consent to the handling of the witness's report. Everything is
+// encrypted in this browser (lanterne.wasm) before it is sent.
 "use strict";
+(() => {
+  const { t, el, errorText, directory, announce, formatSize, formatTime } = L;
+  const $ = (id) => document.getElementById(id);
+
+  const start = $("inv-start");
+  const answer = $("inv-answer");
+  const sending = $("inv-sending");
+  const codeForm = $("inv-form");
+  const codeInput = $("inv-code");
+  const codeError = $("inv-code-error");
+  const codeStatus = $("inv-code-status");
+  const reply = $("inv-reply");
+  const formError = $("inv-error");
+  const files = [];
+  let invCode = "";   // the invitation code, in its printed form, once read
+  let invitation = null;
+  let dir = null;
+  let busy = false;
+
+  const value = (name) => { const c = reply.querySelector(`input[name="${name}"]:checked`); return c ? c.value : ""; };
+  const text = (id) => $(id).value;
+
+  // Step 1: the invitation code.
+  function codeFail(msg) {
+    codeInput.setAttribute("aria-invalid", "true");
+    codeError.textContent = msg;
+    codeError.hidden = false;
+    codeStatus.textContent = "";
+    codeInput.focus();
+  }
+
+  function readError(err) {
+    if (err && err.code === "code_unknown") return t("inv.err.unknown");
+    if (err && err.code === "conflict") return t("inv.err.answered");
+    return errorText(err);
+  }
+
+  codeForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    codeError.hidden = true;
+    codeError.textContent = "";
+    codeInput.removeAttribute("aria-invalid");
+    if (!codeInput.value.trim()) { codeFail(t("inv.need.code")); return; }
+    busy = true;
+    $("inv-open").disabled = true;
+    codeStatus.textContent = t("inv.opening");
+    try {
+      const lt = await L.wasm();
+      const p = lt.parseCode(codeInput.value);
+      if (p.error) { codeFail(errorText(p.error)); return; }
+      dir = await directory();
+      const inv = await lt.readInvitation(p.code);
+      invCode = p.code;
+      invitation = inv;
+      codeStatus.textContent = "";
+      codeInput.value = "";
+      showInvitation(inv);
+    } catch (err) {
+      // A directory that does not verify has already replaced the page.
+      if (document.body.contains(codeInput)) codeFail(readError(err));
+    } finally {
+      busy = false;
+      $("inv-open").disabled = false;
+    }
+  });
+
+  // Step 2: the witness's word, then the victim's answer.
+  function showInvitation(inv) {
+    $("inv-created").textContent = inv.created_at ? t("inv.created", { time: formatTime(inv.created_at) }) : "";
+    $("inv-route-note").hidden = inv.route !== "conflict";
+    const msg = (inv.message || "").trim();
+    const box = $("inv-message");
+    // The witness's word is text, never markup: one text node per line.
+    box.replaceChildren();
+    msg.split(/\r?\n/).forEach((line, i) => {
+      if (i > 0) box.append(el("br"));
+      box.append(document.createTextNode(line));
+    });
+    $("inv-message-box").hidden = msg === "";
+    $("inv-no-message").hidden = msg !== "";
+    exclusions();
+    start.hidden = true;
+    answer.hidden = false;
+    $("inv-word-h2").focus();
+  }
+
+  // Referents the victim may exclude: those of the invitation's route.
+  function exclusions() {
+    const set = $("inv-exclude-set");
+    const box = $("inv-exclude");
+    const route = (invitation && invitation.route) || "avdhas";
+    const refs = ((dir && dir.referents) || []).filter((r) => (r.routes || []).includes(route));
+    box.replaceChildren(...refs.map((r) => {
+      const id = "inv-excl-" + r.id;
+      return el("div", { class: "choice" }, el("input", { type: "checkbox", id, name: "inv-exclude", value: r.id }), el("label", { for: id, text: r.name }));
+    }));
+    set.hidden = refs.length === 0;
+  }
+
+  function criteria() {
+    const on = value("inv-category") === "discrimination";
+    $("inv-criteria").hidden = !on;
+    if (!on) for (const c of reply.querySelectorAll('input[name="inv-criteria"]')) c.checked = false;
+  }
+  for (const r of reply.querySelectorAll('input[name="inv-category"]')) r.addEventListener("change", criteria);
+  for (const r of reply.querySelectorAll('input[name="inv-identity"]')) {
+    r.addEventListener("change", () => { $("inv-identity-fields").hidden = value("inv-identity") === "anonymous"; });
+  }
+
+  // Evidence files: kept in memory until sending, then read, scrubbed and
+  // encrypted in constant memory by the WebAssembly module.
+  const fileInput = $("inv-files");
+  const fileList = $("inv-file-list");
+  function drawFiles() {
+    fileList.replaceChildren(...files.map((f, i) => el("li", {},
+      el("span", { text: `${f.name} (${formatSize(f.size)})` }), " ",
+      el("button", { type: "button", class: "button small", text: t("inv.file.remove"), "aria-label": t("inv.file.remove.named", { name: f.name }),
+        onclick: () => { files.splice(i, 1); drawFiles(); announce(t("inv.file.removed", { name: f.name })); fileInput.focus(); } }))));
+  }
+  fileInput.addEventListener("change", () => {
+    for (const f of fileInput.files) files.push(f);
+    fileInput.value = "";
+    drawFiles();
+  });
+
+  function clearError() {
+    formError.hidden = true;
+    formError.replaceChildren();
+    for (const f of reply.querySelectorAll("[aria-invalid]")) f.removeAttribute("aria-invalid");
+  }
+
+  function fail(messages) {
+    formError.replaceChildren(el("p", { text: t("inv.errors") }), el("ul", {}, ...messages.map(([field, msg]) => {
+      if (field) field.setAttribute("aria-invalid", "true");
+      return el("li", {}, field ? el("a", { href: "#" + field.id, onclick: (ev) => { ev.preventDefault(); field.focus(); }, text: msg }) : msg);
+    })));
+    formError.hidden = false;
+    formError.focus();
+  }
+
+  function validate() {
+    const errs = [];
+    if (!value("inv-category")) errs.push([reply.querySelector('input[name="inv-category"]'), t("inv.need.category")]);
+    if (!text("inv-facts").trim()) errs.push([$("inv-facts"), t("inv.need.facts")]);
+    if (value("inv-identity") !== "anonymous" && !text("inv-id-name").trim()) errs.push([$("inv-id-name"), t("inv.need.name")]);
+    const excl = [...reply.querySelectorAll('input[name="inv-exclude"]')];
+    if (excl.length && excl.every((c) => c.checked)) errs.push([excl[0], t("inv.need.reader")]);
+    if (!value("inv-consent")) errs.push([$("inv-consent-give"), t("inv.need.consent")]);
+    return errs;
+  }
+
+  // The victim's report: role victim and channel AVDHAS always; the
+  // conflict flag comes from the invitation's route (client.Redeem).
+  function submission() {
+    const category = value("inv-category");
+    const rep = {
+      channel: "avdhas", role: "victim", category,
+      criteria: category === "discrimination" ? [...reply.querySelectorAll('input[name="inv-criteria"]:checked')].map((c) => c.value) : [],
+      facts: text("inv-facts"), when: text("inv-when"), where: "", persons_involved: "", witnesses: "",
+      wishes: { meeting: $("inv-meeting").checked, other: "" },
+      conflict: {
+        involves_authority: false,
+        excluded_referents: [...reply.querySelectorAll('input[name="inv-exclude"]:checked')].map((c) => c.value),
+      },
+    };
+    const choice = value("inv-identity");
+    const sub = { report: rep, identity_choice: choice, identity: null };
+    if (choice !== "anonymous") {
+      sub.identity = { name: text("inv-id-name"), contact: text("inv-id-contact"), service: text("inv-id-service"), position: text("inv-id-position"), other: "" };
+    }
+    return sub;
+  }
+
+  // Sending.
+  const sendingStatus = $("inv-sending-status");
+  const progressList = $("inv-progress");
+  const bars = [];
+  function onProgress(p) {
+    let b = bars[p.file];
+    if (!b) {
+      const id = "inv-prog-" + p.file;
+      b = { bar: el("progress", { id, max: "100", value: "0" }), text: el("span", {}) };
+      progressList.append(el("li", {}, el("label", { for: id, text: p.name }), " ", b.bar, " ", b.text));
+      bars[p.file] = b;
+    }
+    const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
+    b.bar.value = pct;
+    b.text.textContent = `${pct} %`;
+    if (p.done === p.total) announce(t("inv.file.sent", { name: p.name }));
+  }
+
+  reply.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    clearError();
+    const errs = validate();
+    if (errs.length) { fail(errs); return; }
+    const sub = submission();
+    const decision = value("inv-consent");
+    busy = true;
+    answer.hidden = true;
+    sending.hidden = false;
+    $("inv-sending-h2").focus();
+    // Let the page draw before Argon2id and the encryption take the thread.
+    setTimeout(async () => {
+      let lt, receipt;
+      try {
+        lt = await L.wasm();
+        receipt = await lt.redeem(invCode, sub, files, onProgress);
+      } catch (err) {
+        busy = false;
+        sending.hidden = true;
+        progressList.replaceChildren();
+        bars.length = 0;
+        answer.hidden = false;
+        // Nothing to correct in the form: the message alone.
+        formError.replaceChildren(el("p", { text: readError(err) }));
+        formError.hidden = false;
+        formError.focus();
+        return;
+      }
+      // The thread exists: the invitation is answered and its code spent.
+      invCode = "";
+      let outcome = null;
+      if (decision !== "later") {
+        sendingStatus.textContent = t("inv.sending.consent");
+        outcome = await consent(lt, receipt.code, decision === "give");
+      }
+      done(lt, receipt, decision, outcome);
+    }, 50);
+  });
+
+  // consent records the decision in the new thread; it resolves with null
+  // or the error.
+  async function consent(lt, code, given) {
+    try {
+      const c = await lt.openCase(code);
+      await c.consent(given, "");
+      return null;
+    } catch (err) {
+      return err || { code: "failed" };
+    }
+  }
+
+  // Step 3: the confirmation, with the new case code, and the decision.
+  function done(lt, receipt, decision, err) {
+    sending.hidden = true;
+    $("done").hidden = false;
+    Receipt.show(receipt);
+    showDecision(lt, receipt, decision, err);
+    $("done-h2").focus();
+    // Forget what was typed: the answer is sent.
+    reply.reset();
+    files.length = 0;
+    drawFiles();
+  }
+
+  function showDecision(lt, receipt, decision, err) {
+    const status = $("inv-decision-status");
+    const error = $("inv-decision-error");
+    const retry = $("inv-decision-retry");
+    const retryBox = $("inv-decision-retry-box"); // .button's display beats [hidden]
+    $("inv-decision").hidden = false;
+    if (err) {
+      status.textContent = "";
+      error.replaceChildren(el("p", { text: t("inv.done.failed") + " " + errorText(err) }), el("p", { text: t("inv.done.failed.later") }));
+      error.hidden = false;
+      retryBox.hidden = false;
+      retry.onclick = async () => {
+        retry.disabled = true;
+        error.hidden = true;
+        status.textContent = t("inv.done.retrying");
+        const again = await consent(lt, receipt.code, decision === "give");
+        retry.disabled = false;
+        showDecision(lt, receipt, decision, again);
+        if (again) error.focus(); else $("inv-decision-done-h2").focus();
+      };
+      return;
+    }
+    error.hidden = true;
+    retryBox.hidden = true;
+    if (decision === "give") status.textContent = t("inv.done.given");
+    else if (decision === "refuse") status.textContent = t("inv.done.refused");
+    else status.textContent = t("inv.done.later");
+  }
+
+  // Load and verify the directory early: a page that does not verify stops
+  // before anything is typed.
+  directory().then((d) => { dir = d; }, () => {});
+})();
