@@ -262,7 +262,7 @@ func TestBrowserPagesAccessible(t *testing.T) {
 				{"invitation /o/ORG/invitation", e.page(origin, "invitation", lang), loaded},
 				{"follow-up /o/ORG/suivi, before opening a case", e.page(origin, "suivi", lang), `document.querySelector("form#login input#code") !== null`},
 				{"fingerprint mismatch warning /o/ORG/#fp=AAAA-…", strings.Replace(e.page(origin, "", lang), e.fp, "AAAA-AAAA-AAAA-AAAA-AAAA", 1),
-					`document.querySelector('.stop[role="alert"]') !== null`},
+					`(document.querySelector('.stop[role="alert"] h1') || {}).textContent === JSON.parse(document.getElementById("strings").textContent)["trust.mismatch.title"]`},
 			}
 			// The checks can fail: a page with an image without text and
 			// a box wider than the screen fails both.
