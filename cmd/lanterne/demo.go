@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/lanterne/lanterne/server/web"
 )
 
 // The demo's fixed passphrase: the demo's keys protect nothing real.
@@ -35,7 +37,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return usagef("the demo listens on loopback only (its keys' passphrase is %q); use lanterne serve for anything else", demoPassphrase)
 	}
-	inst, err := openInstance(e, *data, false, nil)
+	inst, err := openInstance(e, *data, false, nil, demoWebSettings)
 	if err != nil {
 		return err
 	}
@@ -129,6 +131,16 @@ func setUpDemo(ctx context.Context, e *env, data, url, token string) (string, er
 	}
 	return fp, nil
 }
+
+// demoWebSettings give the demo organisation's help page contacts of its
+// own, as an operator's --web-settings file would.
+var demoWebSettings = map[string]web.OrgSettings{"demo": {Help: []web.Contact{
+	{Name: map[string]string{"fr": "Médecine de prévention (démonstration)", "en": "Occupational health (demo)"},
+		Details: map[string]string{"fr": "Consultations confidentielles, sur rendez-vous.", "en": "Confidential consultations, by appointment."},
+		Phone:   "01 00 00 00 00"},
+	{Name: map[string]string{"fr": "Assistante sociale du personnel (démonstration)", "en": "Staff social worker (demo)"},
+		Email: "social@demo.invalid"},
+}}}
 
 // demoReport is the sample report the demo writes next to its data.
 const demoReport = `{

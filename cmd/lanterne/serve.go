@@ -33,6 +33,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); serve HTTPS")
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
 	behindTLS := fs.Bool("behind-tls-proxy", false, "a reverse proxy terminates HTTPS in front of this server (adds HSTS)")
+	webFile := fs.String("web-settings", "", `the reporter pages' per-organisation settings: a JSON file {"ORG-ID": {"help": [{"name": {"fr": "...", "en": "..."}, "phone": "...", "email": "...", "details": {...}, "where": {...}}], "quick_exit_url": "https://..."}}`)
 	notifyFile := fs.String("notify", "", `referent email notifications: a JSON file {"ORG-ID": {"name": "...", "smtp": {host, port, username, password, from, to, starttls, digest}}}`)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -44,7 +45,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	inst, err := openInstance(e, *data, *cert != "" || *behindTLS, notifier)
+	webOrgs, err := loadWebSettings(*webFile)
+	if err != nil {
+		return err
+	}
+	inst, err := openInstance(e, *data, *cert != "" || *behindTLS, notifier, webOrgs)
 	if err != nil {
 		return err
 	}
@@ -74,7 +79,20 @@ type instance struct {
 	log    *slog.Logger
 }
 
-func openInstance(e *env, data string, tls bool, notifier *notify.Notifier) (*instance, error) {
+// loadWebSettings reads serve's --web-settings file ("" gives none).
+func loadWebSettings(path string) (map[string]web.OrgSettings, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return web.ParseSettings(f)
+}
+
+func openInstance(e *env, data string, tls bool, notifier *notify.Notifier, webOrgs map[string]web.OrgSettings) (*instance, error) {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, err
 	}
@@ -89,7 +107,7 @@ func openInstance(e *env, data string, tls bool, notifier *notify.Notifier) (*in
 	// Logs go to stderr as JSON: route templates, statuses and durations,
 	// never an address, a path with ids, or content.
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
-	pages, err := web.New(web.Config{})
+	pages, err := web.New(web.Config{Orgs: webOrgs, Logger: logger})
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -148,6 +148,8 @@ type pageData struct {
 	// Lang, in the protocol's order (package envelope).
 	Categories []labelled
 	Criteria   []labelled
+	// Contacts are the organisation's own help contacts, in Lang.
+	Contacts []contactView
 }
 
 type labelled struct {
@@ -187,6 +189,16 @@ func (h *Handler) data(p *page, lang, org, path string) *pageData {
 		Org: org, Path: path, QuickExit: h.cfg.QuickExitURL}
 	if lang == "en" {
 		d.OtherLang = "fr"
+	}
+	if s, ok := h.cfg.Orgs[org]; ok && org != "" {
+		if s.QuickExitURL != "" {
+			d.QuickExit = s.QuickExitURL
+		}
+		if p.name == "help" {
+			for _, c := range s.Help {
+				d.Contacts = append(d.Contacts, c.in(lang))
+			}
+		}
 	}
 	if p.name == "report" || p.name == "invitation" {
 		for _, c := range envelope.Categories() {

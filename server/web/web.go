@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,6 +17,9 @@ type Config struct {
 	// that does not reveal what the reporter was doing. Empty means the
 	// French weather service's home page.
 	QuickExitURL string
+	// Orgs holds each organisation's own settings (ParseSettings); an
+	// organisation without any gets the national help contacts only.
+	Orgs map[string]OrgSettings
 	// Logger receives template failures (the page's name and the error,
 	// nothing of the request). Nil discards.
 	Logger *slog.Logger
@@ -35,6 +39,14 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.QuickExitURL == "" {
 		cfg.QuickExitURL = "https://meteofrance.com/"
+	}
+	if err := checkExitURL(cfg.QuickExitURL); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	for org, s := range cfg.Orgs {
+		if err := s.check(); err != nil {
+			return nil, fmt.Errorf("web: settings of %s: %w", org, err)
+		}
 	}
 	as, err := loadAssets()
 	if err != nil {
