@@ -231,9 +231,10 @@ func inspectHTML(page []byte) (links, problems []string) {
 }
 
 // TestBrowserPagesAccessible runs axe-core (WCAG 2.0 and 2.1, A and AA)
-// on every page and every state of the report form and the follow-up
-// space, in French and in English, and checks that none scrolls
-// horizontally at 360 px (WCAG 1.4.10, reflow).
+// on every page and every state of the report form, the follow-up space
+// and the presumed victim's invitation page, in French and in English, and
+// checks that none scrolls horizontally at 360 px (WCAG 1.4.10, reflow).
+// A page broken on purpose first proves that both checks can fail.
 func TestBrowserPagesAccessible(t *testing.T) {
 	axeSrc := needBrowser(t)
 	e := newWebEnv(t)
@@ -289,9 +290,11 @@ func TestBrowserPagesAccessible(t *testing.T) {
 			b.click("#next")
 			b.waitVisible("#form-error")
 			b.checkPage(axeSrc, state("step 1 with a validation error"))
-			role := map[string]string{"fr": "#role-victim", "en": "#role-witness"}[lang]
+			// A witness's report: the follow-up space then offers to
+			// invite the presumed victim, whose pages are checked too.
 			b.click("#ch-avdhas")
-			b.click(role)
+			b.click("#role-witness")
+			b.waitVisible("#witness-hint")
 			next := func(n int) {
 				t.Helper()
 				b.click("#next")
@@ -354,6 +357,40 @@ func TestBrowserPagesAccessible(t *testing.T) {
 			b.waitJS("the referent's message", `document.querySelectorAll("#messages li .body").length >= 2`)
 			b.waitVisible("#release-identity")
 			b.checkPage(axeSrc, lang+", follow-up: case opened, with messages and an identity request")
+
+			// The witness invites the presumed victim, who answers on the
+			// invitation page and follows their own thread.
+			b.waitVisible("section#invite")
+			b.typeInto("#invite-message", "Je vous invite à donner votre version.")
+			b.click("#make-invite")
+			b.waitJS("the invitation code", `document.querySelector("#invite-code").textContent.trim().length === 20`)
+			b.checkPage(axeSrc, lang+", follow-up: invitation code made")
+			invitation := b.text("#invite-code")
+
+			b.open(e.page(origin, "invitation", lang))
+			b.typeInto("#inv-code", invitation)
+			b.click(`form#inv-form [type="submit"]`)
+			b.waitVisible("#inv-answer")
+			b.checkPage(axeSrc, lang+", invitation: the witness's word and the answer form")
+			b.click("#inv-send")
+			b.waitVisible("#inv-error")
+			b.checkPage(axeSrc, lang+", invitation: answer with a validation error")
+			b.click(`input[name="inv-category"]`)
+			b.typeInto("#inv-facts", "Ma version des faits.")
+			b.click("#inv-consent-later")
+			b.click("#inv-send")
+			b.waitVisible("#done")
+			b.waitJS("the victim's case code", `document.querySelector("#case-code").textContent.trim() !== ""`)
+			b.checkPage(axeSrc, lang+", invitation: confirmation with the victim's case code")
+			victimCode := b.text("#case-code")
+
+			b.open(e.page(origin, "suivi", lang))
+			b.waitVisible("form#login")
+			b.typeInto("#code", victimCode)
+			b.click(`form#login [type="submit"]`)
+			b.waitVisible("section#case")
+			b.waitVisible("section#consent")
+			b.checkPage(axeSrc, lang+", follow-up: the presumed victim's thread, asking for consent")
 			for _, v := range b.cspViolations() {
 				t.Errorf("%s: the browser refused, by the Content-Security-Policy: %s", lang, v)
 			}
