@@ -425,7 +425,18 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 		if err := eval[string](b, `document.getElementById("form-error").hidden ? "" : document.getElementById("form-error").textContent`); err != "" {
 			b.fatalf("moving to step %d shows an error: %s", n, err)
 		}
+		if !eval[bool](b, fmt.Sprintf(`document.activeElement.matches('section.step[data-step="%d"] h2')`, n)) {
+			t.Errorf("after moving to step %d the focus is on %s, not on the step's heading", n, eval[string](b, focusedJS))
+		}
 	}
+
+	// The first Tab shows the skip link, which leads to the content.
+	b.press(kb.Tab)
+	if !eval[bool](b, `document.activeElement.matches("a.skip") && document.activeElement.getBoundingClientRect().left >= 0`) {
+		t.Errorf("the first Tab focuses %s, not a visible skip link", eval[string](b, focusedJS))
+	}
+	b.press(kb.Enter)
+	b.waitJS("the focus on the content after the skip link", `document.activeElement === document.getElementById("main")`)
 
 	// 1: channel and role, each a radio group entered with Tab.
 	b.tabTo(`input[name="channel"]`, false)
