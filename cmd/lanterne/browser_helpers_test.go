@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -23,9 +24,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -158,15 +161,54 @@ func (e *webEnv) openCase(t *testing.T, ctx context.Context, rs *client.Referent
 	return rc
 }
 
+// egressProxy is the browser's only way out: Chromium is started with it
+// as its HTTP proxy for every address, loopback included, so it sees every
+// request of every page, worker and the browser itself, which the DevTools
+// events of the page do not (a dedicated worker's requests are another
+// target's). It records each request's absolute URL (or CONNECT and the
+// host) and forwards only to loopback addresses.
+type egressProxy struct {
+	*httptest.Server
+	mu   sync.Mutex
+	urls []string
+}
+
+func newEgressProxy(t *testing.T) *egressProxy {
+	t.Helper()
+	p := &egressProxy{}
+	rp := &httputil.ReverseProxy{Rewrite: func(*httputil.ProxyRequest) {}} // to the request's absolute URL
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		what := r.URL.String()
+		if r.Method == http.MethodConnect {
+			what = "CONNECT " + r.Host
+		}
+		p.mu.Lock()
+		p.urls = append(p.urls, what)
+		p.mu.Unlock()
+		switch h := r.URL.Hostname(); {
+		case r.Method == http.MethodConnect || !r.URL.IsAbs():
+			http.Error(w, "egress proxy: plain HTTP proxy requests only", http.StatusForbidden)
+		case h != "127.0.0.1" && h != "localhost" && h != "::1":
+			http.Error(w, "egress proxy: loopback only", http.StatusForbidden)
+		default:
+			rp.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
 // browser is one headless Chromium with one tab.
 type browser struct {
-	t   *testing.T
-	ctx context.Context // the tab; the browser is started
+	t      *testing.T
+	ctx    context.Context // the tab; the browser is started
+	egress *egressProxy
 
 	mu       sync.Mutex
 	requests []string // URL of every request the tab made, in order
 	console  []string // console errors and exceptions, for failure reports
 	csp      []string // Content-Security-Policy violations the browser reported
+	workers  int      // workers followed
 }
 
 func (b *browser) logf(to *[]string, format string, args ...any) {
@@ -187,6 +229,7 @@ func (b *browser) cspViolations() []string {
 // test ends.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
+	egress := newEgressProxy(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),
 		chromedp.NoSandbox, // the tests run as root
@@ -197,12 +240,24 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-first-run", true),
 		chromedp.Flag("lang", "fr-FR"),
+		// Chromium's own traffic (the egress proxy would see it): network
+		// time, autofill predictions, component and variation updates,
+		// sign-in, reporting.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationGuideModelDownloading,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,ChromeWhatsNewUI,PrivacySandboxSettings4"),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("disable-field-trial-config", true),
+		chromedp.Flag("variations-server-url", "http://127.0.0.1:9/"),
+		chromedp.Flag("google-base-url", "http://127.0.0.1:9/"),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(desktopW, desktopH),
+		chromedp.ProxyServer(egress.URL),
+		chromedp.Flag("proxy-bypass-list", "<-loopback>"), // loopback through the proxy too
 	)
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	b := &browser{t: t, ctx: ctx}
+	b := &browser{t: t, ctx: ctx, egress: egress}
 	t.Cleanup(func() {
 		cctx, c := context.WithTimeout(ctx, 10*time.Second)
 		chromedp.Cancel(cctx)
@@ -213,53 +268,128 @@ func newBrowser(t *testing.T) *browser {
 	if err := chromedp.Do(ctx); err != nil { // starts the browser
 		t.Fatalf("starting %s: %v", chromiumPath, err)
 	}
+	// Dedicated workers (the WebAssembly module runs in one) are targets
+	// of their own, whose events do not reach the page's session: the
+	// page's auto-attachment pauses each at its start, until a session of
+	// ours listens to it; then it runs. So no request of theirs is missed.
+	workers := make(chan target.ID, 64)
 	if err := chromedp.Listen(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			b.mu.Lock()
-			b.requests = append(b.requests, ev.Request.URL)
-			b.mu.Unlock()
-		case *cdpruntime.EventExceptionThrown:
-			if d := ev.ExceptionDetails; d != nil {
-				text := d.Text
-				if d.Exception != nil {
-					text += " " + d.Exception.Description
-				}
-				b.logf(&b.console, "exception at %s:%d: %s", d.URL, d.LineNumber+1, text)
+		if ev, ok := ev.(*target.EventAttachedToTarget); ok && ev.TargetInfo != nil {
+			// Any auto-attached target waits: follow workers and all others.
+			select {
+			case workers <- ev.TargetInfo.TargetID:
+			default:
+				b.logf(&b.console, "too many workers to follow")
 			}
-		case *cdpruntime.EventConsoleAPICalled:
-			if ev.Type == cdpruntime.ConsoleAPICalledTypeError || ev.Type == cdpruntime.ConsoleAPICalledTypeWarning {
-				var args []string
-				for _, a := range ev.Args {
-					if a.Description != "" {
-						args = append(args, a.Description)
-					} else {
-						args = append(args, string(a.Value))
-					}
+			return
+		}
+		b.onEvent(ev)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case id := <-workers:
+				wctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(id)) // ends with the browser
+				if err := chromedp.Listen(wctx, b.onEvent); err != nil {
+					b.logf(&b.console, "following worker %s: %v", id, err)
+					continue
 				}
-				b.logf(&b.console, "console.%s: %s", ev.Type, strings.Join(args, " "))
-			}
-		case *cdplog.EventEntryAdded:
-			if e := ev.Entry; e != nil {
-				if strings.Contains(e.Text, "Content Security Policy") {
-					b.logf(&b.csp, "%s (%s)", e.Text, e.URL)
-				} else if e.Level == cdplog.EntryLevelError {
-					b.logf(&b.console, "log: %s (%s)", e.Text, e.URL)
+				b.mu.Lock()
+				b.workers++
+				b.mu.Unlock()
+				if _, err := chromedp.Call(wctx, cdpruntime.RunIfWaitingForDebugger, cdp.Empty{}); err != nil {
+					b.logf(&b.console, "starting worker %s: %v", id, err)
 				}
 			}
 		}
-	}); err != nil {
+	}()
+	flat := true
+	if _, err := chromedp.Call(ctx, target.SetAutoAttach, target.SetAutoAttachParams{AutoAttach: true, WaitForDebuggerOnStart: true, Flatten: &flat}); err != nil {
 		t.Fatal(err)
 	}
 	b.do("viewport", 10*time.Second, chromedp.EmulateViewport(desktopW, desktopH))
 	return b
 }
 
-// requestURLs returns the URL of every request the tab made so far.
+// onEvent records what the tests look at, from the page and its workers.
+// It runs in chromedp's reading loop: it must be quick and call nothing.
+func (b *browser) onEvent(ev any) {
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		b.mu.Lock()
+		b.requests = append(b.requests, ev.Request.URL)
+		b.mu.Unlock()
+	case *cdpruntime.EventExceptionThrown:
+		if d := ev.ExceptionDetails; d != nil {
+			text := d.Text
+			if d.Exception != nil {
+				text += " " + d.Exception.Description
+			}
+			b.logf(&b.console, "exception at %s:%d: %s", d.URL, d.LineNumber+1, text)
+		}
+	case *cdpruntime.EventConsoleAPICalled:
+		if ev.Type == cdpruntime.ConsoleAPICalledTypeError || ev.Type == cdpruntime.ConsoleAPICalledTypeWarning {
+			var args []string
+			for _, a := range ev.Args {
+				if a.Description != "" {
+					args = append(args, a.Description)
+				} else {
+					args = append(args, string(a.Value))
+				}
+			}
+			b.logf(&b.console, "console.%s: %s", ev.Type, strings.Join(args, " "))
+		}
+	case *cdplog.EventEntryAdded:
+		if e := ev.Entry; e != nil {
+			if strings.Contains(e.Text, "Content Security Policy") {
+				b.logf(&b.csp, "%s (%s)", e.Text, e.URL)
+			} else if e.Level == cdplog.EntryLevelError {
+				b.logf(&b.console, "log: %s (%s)", e.Text, e.URL)
+			}
+		}
+	}
+}
+
+// requestURLs returns the URL of every request the tab and its workers
+// made so far, as their DevTools events reported them.
 func (b *browser) requestURLs() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]string(nil), b.requests...)
+}
+
+// workerCount is the number of workers followed so far.
+func (b *browser) workerCount() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.workers
+}
+
+// egressHost is the host of an egress proxy record ("CONNECT host:port" or
+// an absolute URL).
+func egressHost(rec string) string {
+	if h, ok := strings.CutPrefix(rec, "CONNECT "); ok {
+		if host, _, err := net.SplitHostPort(h); err == nil {
+			return host
+		}
+		return h
+	}
+	if u, err := url.Parse(rec); err == nil {
+		return u.Hostname()
+	}
+	return rec
+}
+
+// egressURLs returns every request the browser sent out, from any page,
+// worker or the browser itself, as its egress proxy saw them.
+func (b *browser) egressURLs() []string {
+	b.egress.mu.Lock()
+	defer b.egress.mu.Unlock()
+	return append([]string(nil), b.egress.urls...)
 }
 
 // do runs actions within timeout, failing the test with the page's state.
