@@ -209,6 +209,8 @@ type browser struct {
 	console  []string // console errors and exceptions, for failure reports
 	csp      []string // Content-Security-Policy violations the browser reported
 	workers  int      // workers followed
+
+	exceptions []string // uncaught JavaScript exceptions
 }
 
 func (b *browser) logf(to *[]string, format string, args ...any) {
@@ -217,12 +219,20 @@ func (b *browser) logf(to *[]string, format string, args ...any) {
 	b.mu.Unlock()
 }
 
-// cspViolations returns what the page tried and the server's policy
-// refused: a style or script that does not apply for a user.
-func (b *browser) cspViolations() []string {
+// pageErrors returns the uncaught exceptions and the Content-Security-
+// Policy violations (a style or script that does not apply for a user) seen
+// so far: each is a page bug.
+func (b *browser) pageErrors() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return append([]string(nil), b.csp...)
+	var out []string
+	for _, e := range b.exceptions {
+		out = append(out, "uncaught exception: "+e)
+	}
+	for _, c := range b.csp {
+		out = append(out, "refused by the Content-Security-Policy: "+c)
+	}
+	return out
 }
 
 // newBrowser starts Chromium with a fresh profile; it is closed when the
@@ -330,6 +340,7 @@ func (b *browser) onEvent(ev any) {
 				text += " " + d.Exception.Description
 			}
 			b.logf(&b.console, "exception at %s:%d: %s", d.URL, d.LineNumber+1, text)
+			b.logf(&b.exceptions, "%s:%d: %s", d.URL, d.LineNumber+1, text)
 		}
 	case *cdpruntime.EventConsoleAPICalled:
 		if ev.Type == cdpruntime.ConsoleAPICalledTypeError || ev.Type == cdpruntime.ConsoleAPICalledTypeWarning {

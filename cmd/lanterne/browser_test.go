@@ -393,8 +393,8 @@ func TestBrowserPagesAccessible(t *testing.T) {
 			b.waitVisible("section#case")
 			b.waitVisible("section#consent")
 			b.checkPage(axeSrc, lang+", follow-up: the presumed victim's thread, asking for consent")
-			for _, v := range b.cspViolations() {
-				t.Errorf("%s: the browser refused, by the Content-Security-Policy: %s", lang, v)
+			for _, e := range b.pageErrors() {
+				t.Errorf("%s: %s", lang, e)
 			}
 			t.Logf("%s: %s", lang, time.Since(start).Round(100*time.Millisecond))
 		})
@@ -512,6 +512,9 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	}
 	if _, state := rc.Identity(); state != client.IdentitySealed {
 		t.Errorf("identity state %q, want sealed", state)
+	}
+	for _, e := range b.pageErrors() {
+		t.Error(e)
 	}
 }
 
@@ -787,8 +790,8 @@ func TestBrowserReportRoundTrip(t *testing.T) {
 	if len(own) > 0 {
 		t.Logf("Chromium's own requests, refused by the egress proxy: %s", strings.Join(own, ", "))
 	}
-	for _, v := range b.cspViolations() {
-		t.Errorf("the browser refused, by the Content-Security-Policy: %s", v)
+	for _, e := range b.pageErrors() {
+		t.Error(e)
 	}
 	t.Logf("%d requests through the proxy (%d bytes of bodies), %d in the DevTools events of the page and %d workers, %d canaries; %s",
 		len(reqs), total, len(seen), b.workerCount(), len(canaries), time.Since(start).Round(100*time.Millisecond))
