@@ -1,6 +1,7 @@
 // Lanterne — shared code of the reporter's pages: strings, quick exit, the
-// organisation's pinned fingerprint, and loading the WebAssembly module that
-// does all the cryptography (client/wasm). No framework, no third party.
+// organisation's pinned fingerprint, and the WebAssembly module that does all
+// the cryptography (client/wasm), run in a worker. No framework, no third
+// party.
 "use strict";
 
 const L = (() => {
@@ -77,17 +78,63 @@ const L = (() => {
   }
 
   let wasmPromise = null;
-  // wasm loads and starts the module once; it resolves with globalThis.lanterne.
+  // wasm starts the WebAssembly module in a worker (worker.js), once, and
+  // resolves with its interface: the functions of client/wasm, each
+  // returning a Promise; openCase resolves with a case object whose methods
+  // do the same.
   function wasm() {
-    if (!wasmPromise) {
-      wasmPromise = new Promise((resolve, reject) => {
-        globalThis.lanterneReady = () => resolve(globalThis.lanterne);
-        const go = new Go();
-        WebAssembly.instantiateStreaming(fetch(body.dataset.wasm), go.importObject)
-          .then((r) => { go.run(r.instance); })
-          .catch((e) => reject({ code: "wasm", message: String(e) }));
-      });
-    }
+    if (wasmPromise) return wasmPromise;
+    const worker = new Worker(body.dataset.worker);
+    const pending = new Map();
+    let seq = 0;
+    let broken = null;
+    worker.onmessage = (ev) => {
+      const m = ev.data;
+      const p = pending.get(m.id);
+      if (!p) return;
+      if (m.progress) { if (p.onProgress) p.onProgress(m.progress); return; }
+      pending.delete(m.id);
+      if (m.ok) p.resolve(m.value); else p.reject(m.error);
+    };
+    worker.onerror = (ev) => {
+      broken = { code: "wasm", message: String(ev.message || "worker") };
+      for (const p of pending.values()) p.reject(broken);
+      pending.clear();
+    };
+    worker.postMessage({ init: true, wasm: body.dataset.wasm, exec: body.dataset.exec });
+    const call = (fn, args, opts) => new Promise((resolve, reject) => {
+      if (broken) { reject(broken); return; }
+      const id = ++seq;
+      const onProgress = opts && opts.onProgress;
+      pending.set(id, { resolve, reject, onProgress });
+      worker.postMessage({ id, fn, args, case: (opts && opts.case) || 0, progress: !!onProgress });
+    });
+    const openedCase = (h) => {
+      const on = { case: h.case };
+      return {
+        party: h.party,
+        status: () => call("status", [], on),
+        report: () => call("report", [], on),
+        messages: () => call("messages", [], on),
+        reply: (text) => call("reply", [text], on),
+        markRead: (n) => call("markRead", [n], on),
+        attach: (file, onProgress) => call("attach", [file], { case: h.case, onProgress }),
+        releaseIdentity: () => call("releaseIdentity", [], on),
+        declineIdentity: (text) => call("declineIdentity", [text || ""], on),
+        invite: (text) => call("invite", [text || ""], on),
+        consent: (given, text) => call("consent", [given, text || ""], on),
+      };
+    };
+    wasmPromise = Promise.resolve({
+      loadDirectory: (org, fp) => call("loadDirectory", [org, fp]),
+      // parseCode resolves with {code} (its printed form) or {error}.
+      parseCode: (text) => call("parseCode", [text]),
+      submit: (sub, files, onProgress) => call("submit", [sub, [...files]], { onProgress }),
+      openCase: (code) => call("openCase", [code]).then(openedCase),
+      readInvitation: (code) => call("readInvitation", [code]),
+      redeem: (code, sub, files, onProgress) => call("redeem", [code, sub, [...(files || [])]], { onProgress }),
+      timeDerive: (org, n) => call("timeDerive", [org, n]),
+    });
     return wasmPromise;
   }
 

@@ -114,7 +114,7 @@
       lt = await L.wasm();
       dir = await directory();
     } catch (err) { return; }
-    const p = lt.parseCode(input.value);
+    const p = await lt.parseCode(input.value);
     if (p.error) {
       input.setAttribute("aria-invalid", "true");
       result.textContent = errorText(p.error);
@@ -124,8 +124,6 @@
     input.removeAttribute("aria-invalid");
     result.textContent = t("followup.opening");
     busy(button, true);
-    // Let the page draw before Argon2id takes the thread.
-    await new Promise((r) => setTimeout(r, 50));
     try {
       c = await lt.openCase(p.code);
       drawReport(await c.report());

@@ -53,7 +53,7 @@
     codeStatus.textContent = t("inv.opening");
     try {
       const lt = await L.wasm();
-      const p = lt.parseCode(codeInput.value);
+      const p = await lt.parseCode(codeInput.value);
       if (p.error) { codeFail(errorText(p.error)); return; }
       dir = await directory();
       const inv = await lt.readInvitation(p.code);

@@ -64,8 +64,7 @@ const Receipt = (() => {
     const result = document.getElementById("retype-result");
     retype.onsubmit = (ev) => {
       ev.preventDefault();
-      L.wasm().then((lt) => {
-        const p = lt.parseCode(input.value);
+      L.wasm().then((lt) => lt.parseCode(input.value)).then((p) => {
         if (p.error) {
           input.setAttribute("aria-invalid", "true");
           result.textContent = errorText(p.error);

@@ -210,14 +210,12 @@
     document.getElementById("form-area").hidden = true;
     sending.hidden = false;
     document.getElementById("sending-h2").focus();
-    // Let the page draw before Argon2id and the encryption take the thread.
-    setTimeout(() => {
-      L.wasm().then((lt) => lt.submit(sub, files, onProgress)).then(confirmation, (err) => {
-        sending.hidden = true;
-        document.getElementById("form-area").hidden = false;
-        fail([[null, errorText(err)]]);
-      });
-    }, 50);
+    // The directory must be verified before anything is encrypted to it.
+    Promise.all([L.wasm(), directory()]).then(([lt]) => lt.submit(sub, files, onProgress)).then(confirmation, (err) => {
+      sending.hidden = true;
+      document.getElementById("form-area").hidden = false;
+      fail([[null, errorText(err)]]);
+    });
   });
 
   // Confirmation.
