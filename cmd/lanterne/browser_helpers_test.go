@@ -57,7 +57,7 @@ const (
 // needBrowser skips the test (fails it when CI=true) unless Chromium and
 // axe-core are installed, and skips it under -short. It returns axe-core's
 // source.
-func needBrowser(t *testing.T) string {
+func needBrowser(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("drives a headless browser against the binary")
@@ -91,7 +91,7 @@ type webEnv struct {
 	d      *directory.Directory
 }
 
-func newWebEnv(t *testing.T) *webEnv {
+func newWebEnv(t testing.TB) *webEnv {
 	t.Helper()
 	bin := buildBinary(t)
 	dir := t.TempDir()
@@ -114,7 +114,7 @@ func (e *webEnv) page(origin, name, lang string) string {
 
 // referent logs alice in, directly on the server (the referent's device
 // is not the reporter's browser).
-func (e *webEnv) referent(t *testing.T, ctx context.Context) *client.ReferentSession {
+func (e *webEnv) referent(t testing.TB, ctx context.Context) *client.ReferentSession {
 	t.Helper()
 	sealed, err := os.ReadFile(filepath.Join(e.dir, "alice.key"))
 	if err != nil {
@@ -133,7 +133,7 @@ func (e *webEnv) referent(t *testing.T, ctx context.Context) *client.ReferentSes
 
 // openCase opens, as the referent, the case whose code the browser showed.
 // The case must be in the referent's inbox.
-func (e *webEnv) openCase(t *testing.T, ctx context.Context, rs *client.ReferentSession, code string) *client.ReferentCase {
+func (e *webEnv) openCase(t testing.TB, ctx context.Context, rs *client.ReferentSession, code string) *client.ReferentCase {
 	t.Helper()
 	c, err := casecode.Parse(code)
 	if err != nil {
@@ -173,7 +173,7 @@ type egressProxy struct {
 	urls []string
 }
 
-func newEgressProxy(t *testing.T) *egressProxy {
+func newEgressProxy(t testing.TB) *egressProxy {
 	t.Helper()
 	p := &egressProxy{}
 	rp := &httputil.ReverseProxy{Rewrite: func(*httputil.ProxyRequest) {}} // to the request's absolute URL
@@ -200,7 +200,7 @@ func newEgressProxy(t *testing.T) *egressProxy {
 
 // browser is one headless Chromium with one tab.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context // the tab; the browser is started
 	egress *egressProxy
 
@@ -237,7 +237,7 @@ func (b *browser) pageErrors() []string {
 
 // newBrowser starts Chromium with a fresh profile; it is closed when the
 // test ends.
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	t.Helper()
 	egress := newEgressProxy(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -654,7 +654,7 @@ type heldRequest struct {
 
 func (h *heldRequest) release() { h.once.Do(func() { close(h.released) }) }
 
-func newCaptureProxy(t *testing.T, target string) *captureProxy {
+func newCaptureProxy(t testing.TB, target string) *captureProxy {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
@@ -697,7 +697,7 @@ func newCaptureProxy(t *testing.T, target string) *captureProxy {
 
 // hold makes the next request of method to path wait until released; it
 // is released when the test ends at the latest.
-func (p *captureProxy) hold(t *testing.T, method, path string) *heldRequest {
+func (p *captureProxy) hold(t testing.TB, method, path string) *heldRequest {
 	h := &heldRequest{method: method, path: path, arrived: make(chan struct{}), released: make(chan struct{})}
 	p.mu.Lock()
 	p.holds = append(p.holds, h)
