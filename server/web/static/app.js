@@ -202,9 +202,70 @@ const L = (() => {
     return new Date(iso).toLocaleString(lang, { dateStyle: "long", timeStyle: "short" });
   }
 
+  // errorBox shows a form's problems in box (a role=alert element): a list
+  // of [field, message] pairs, each message a link that focuses its field.
+  function errorBox(box, form) {
+    function clear() {
+      box.hidden = true;
+      box.replaceChildren();
+      for (const f of form.querySelectorAll("[aria-invalid]")) f.removeAttribute("aria-invalid");
+    }
+    function fail(messages) {
+      box.replaceChildren(el("p", { text: t("form.errors") }), el("ul", {}, ...messages.map(([field, msg]) => {
+        if (field) field.setAttribute("aria-invalid", "true");
+        return el("li", {}, field ? el("a", { href: "#" + field.id, onclick: (ev) => { ev.preventDefault(); field.focus(); }, text: msg }) : msg);
+      })));
+      box.hidden = false;
+      box.focus();
+    }
+    return { clear, fail };
+  }
+
+  // fileChooser keeps the files picked with input (several picks add up)
+  // and lists them in list, each with a button that removes it. Nothing is
+  // read before sending.
+  function fileChooser(input, list) {
+    const files = [];
+    function draw() {
+      list.replaceChildren(...files.map((f, i) => el("li", {},
+        el("span", { text: `${f.name} (${formatSize(f.size)})` }), " ",
+        el("button", { type: "button", class: "button small", text: t("files.remove"), "aria-label": t("files.remove.named", { name: f.name }),
+          onclick: () => { files.splice(i, 1); draw(); announce(t("files.removed", { name: f.name })); input.focus(); } }))));
+    }
+    input.addEventListener("change", () => {
+      for (const f of input.files) files.push(f);
+      input.value = "";
+      draw();
+    });
+    files.clear = () => { files.length = 0; draw(); };
+    return files;
+  }
+
+  // progressBars returns the onProgress callback of an upload: one labelled
+  // <progress> per file in list, announced when the file is stored.
+  function progressBars(list, prefix) {
+    const bars = [];
+    const onProgress = (p) => {
+      let b = bars[p.file];
+      if (!b) {
+        const id = prefix + p.file;
+        b = { bar: el("progress", { id, max: "100", value: "0" }), text: el("span", {}) };
+        list.append(el("li", {}, el("label", { for: id, text: p.name }), " ", b.bar, " ", b.text));
+        bars[p.file] = b;
+      }
+      const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
+      b.bar.value = pct;
+      b.text.textContent = `${pct} %`;
+      if (p.done === p.total) announce(t("files.sent", { name: p.name }));
+    };
+    // reset empties the list, for another attempt.
+    onProgress.reset = () => { bars.length = 0; list.replaceChildren(); };
+    return onProgress;
+  }
+
   // base is the organisation's page prefix, q the language query.
   const q = lang === "en" ? "?lang=en" : "";
   const base = "/o/" + encodeURIComponent(org) + "/";
 
-  return { org, lang, q, base, t, el, errorText, wasm, directory, announce, formatSize, formatDay, formatTime, stop };
+  return { org, lang, q, base, t, el, errorText, wasm, directory, announce, formatSize, formatDay, formatTime, stop, errorBox, fileChooser, progressBars };
 })();

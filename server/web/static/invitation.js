@@ -5,7 +5,7 @@
 // encrypted in this browser (lanterne.wasm) before it is sent.
 "use strict";
 (() => {
-  const { t, el, errorText, directory, announce, formatSize, formatTime } = L;
+  const { t, el, errorText, directory, formatTime } = L;
   const $ = (id) => document.getElementById(id);
 
   const start = $("inv-start");
@@ -17,7 +17,6 @@
   const codeStatus = $("inv-code-status");
   const reply = $("inv-reply");
   const formError = $("inv-error");
-  const files = [];
   let invCode = "";   // the invitation code, in its printed form, once read
   let invitation = null;
   let dir = null;
@@ -116,34 +115,10 @@
 
   // Evidence files: kept in memory until sending, then read, scrubbed and
   // encrypted in constant memory by the WebAssembly module.
-  const fileInput = $("inv-files");
-  const fileList = $("inv-file-list");
-  function drawFiles() {
-    fileList.replaceChildren(...files.map((f, i) => el("li", {},
-      el("span", { text: `${f.name} (${formatSize(f.size)})` }), " ",
-      el("button", { type: "button", class: "button small", text: t("inv.file.remove"), "aria-label": t("inv.file.remove.named", { name: f.name }),
-        onclick: () => { files.splice(i, 1); drawFiles(); announce(t("inv.file.removed", { name: f.name })); fileInput.focus(); } }))));
-  }
-  fileInput.addEventListener("change", () => {
-    for (const f of fileInput.files) files.push(f);
-    fileInput.value = "";
-    drawFiles();
-  });
-
-  function clearError() {
-    formError.hidden = true;
-    formError.replaceChildren();
-    for (const f of reply.querySelectorAll("[aria-invalid]")) f.removeAttribute("aria-invalid");
-  }
-
-  function fail(messages) {
-    formError.replaceChildren(el("p", { text: t("inv.errors") }), el("ul", {}, ...messages.map(([field, msg]) => {
-      if (field) field.setAttribute("aria-invalid", "true");
-      return el("li", {}, field ? el("a", { href: "#" + field.id, onclick: (ev) => { ev.preventDefault(); field.focus(); }, text: msg }) : msg);
-    })));
-    formError.hidden = false;
-    formError.focus();
-  }
+  const files = L.fileChooser($("inv-files"), $("inv-file-list"));
+  const errors = L.errorBox(formError, reply);
+  const clearError = errors.clear;
+  const fail = errors.fail;
 
   function validate() {
     const errs = [];
@@ -180,21 +155,7 @@
 
   // Sending.
   const sendingStatus = $("inv-sending-status");
-  const progressList = $("inv-progress");
-  const bars = [];
-  function onProgress(p) {
-    let b = bars[p.file];
-    if (!b) {
-      const id = "inv-prog-" + p.file;
-      b = { bar: el("progress", { id, max: "100", value: "0" }), text: el("span", {}) };
-      progressList.append(el("li", {}, el("label", { for: id, text: p.name }), " ", b.bar, " ", b.text));
-      bars[p.file] = b;
-    }
-    const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
-    b.bar.value = pct;
-    b.text.textContent = `${pct} %`;
-    if (p.done === p.total) announce(t("inv.file.sent", { name: p.name }));
-  }
+  const onProgress = L.progressBars($("inv-progress"), "inv-prog-");
 
   reply.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -217,8 +178,7 @@
       } catch (err) {
         busy = false;
         sending.hidden = true;
-        progressList.replaceChildren();
-        bars.length = 0;
+        onProgress.reset();
         answer.hidden = false;
         // Nothing to correct in the form: the message alone.
         formError.replaceChildren(el("p", { text: readError(err) }));
@@ -258,8 +218,7 @@
     $("done-h2").focus();
     // Forget what was typed: the answer is sent.
     reply.reset();
-    files.length = 0;
-    drawFiles();
+    files.clear();
   }
 
   function showDecision(lt, receipt, decision, err) {

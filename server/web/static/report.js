@@ -3,7 +3,7 @@
 // the case code once.
 "use strict";
 (() => {
-  const { t, el, errorText, directory, announce, formatSize } = L;
+  const { t, el, errorText, directory, formatSize } = L;
   const form = document.getElementById("report");
   const steps = [...form.querySelectorAll(".step")];
   const last = steps.length;
@@ -11,7 +11,6 @@
   const next = document.getElementById("next");
   const send = document.getElementById("send");
   const formError = document.getElementById("form-error");
-  const files = [];
   let step = 1;
   let dir = null;
 
@@ -37,20 +36,9 @@
     if (focus) cur.querySelector("h2").focus();
   }
 
-  function clearError() {
-    formError.hidden = true;
-    formError.replaceChildren();
-    for (const f of form.querySelectorAll("[aria-invalid]")) f.removeAttribute("aria-invalid");
-  }
-
-  function fail(messages) {
-    formError.replaceChildren(el("p", { text: t("form.errors") }), el("ul", {}, ...messages.map(([field, msg]) => {
-      if (field) field.setAttribute("aria-invalid", "true");
-      return el("li", {}, field ? el("a", { href: "#" + field.id, onclick: (ev) => { ev.preventDefault(); field.focus(); }, text: msg }) : msg);
-    })));
-    formError.hidden = false;
-    formError.focus();
-  }
+  const errors = L.errorBox(formError, form);
+  const clearError = errors.clear;
+  const fail = errors.fail;
 
   function validate(n) {
     const errs = [];
@@ -105,19 +93,7 @@
 
   // Evidence files: kept in memory until sending, then read, scrubbed and
   // encrypted in constant memory by the WebAssembly module.
-  const input = document.getElementById("files");
-  const list = document.getElementById("file-list");
-  function drawFiles() {
-    list.replaceChildren(...files.map((f, i) => el("li", {},
-      el("span", { text: `${f.name} (${formatSize(f.size)})` }), " ",
-      el("button", { type: "button", class: "button small", text: t("files.remove"), "aria-label": t("files.remove.named", { name: f.name }),
-        onclick: () => { files.splice(i, 1); drawFiles(); announce(t("files.removed", { name: f.name })); input.focus(); } }))));
-  }
-  input.addEventListener("change", () => {
-    for (const f of input.files) files.push(f);
-    input.value = "";
-    drawFiles();
-  });
+  const files = L.fileChooser(document.getElementById("files"), document.getElementById("file-list"));
 
   // Referents the reporter may exclude: those of the chosen channel.
   function exclusions() {
@@ -183,21 +159,7 @@
 
   // Sending.
   const sending = document.getElementById("sending");
-  const progressList = document.getElementById("progress");
-  const bars = [];
-  function onProgress(p) {
-    let b = bars[p.file];
-    if (!b) {
-      const id = "prog-" + p.file;
-      b = { bar: el("progress", { id, max: "100", value: "0" }), text: el("span", {}) };
-      progressList.append(el("li", {}, el("label", { for: id, text: p.name }), " ", b.bar, " ", b.text));
-      bars[p.file] = b;
-    }
-    const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
-    b.bar.value = pct;
-    b.text.textContent = `${pct} %`;
-    if (p.done === p.total) announce(t("files.sent", { name: p.name }));
-  }
+  const onProgress = L.progressBars(document.getElementById("progress"), "prog-");
 
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
