@@ -13,6 +13,7 @@ import (
 
 	"github.com/lanterne/lanterne/client"
 	"github.com/lanterne/lanterne/crypto/casecode"
+	"github.com/lanterne/lanterne/crypto/casekey"
 	"github.com/lanterne/lanterne/crypto/directory"
 	"github.com/lanterne/lanterne/crypto/envelope"
 	"github.com/lanterne/lanterne/crypto/scrub/pdfscrub"
@@ -48,6 +49,7 @@ func (b *bridge) exports() js.Value {
 	o.Set("openCase", async(b.openCase))
 	o.Set("readInvitation", async(b.readInvitation))
 	o.Set("redeem", async(b.redeem))
+	o.Set("readers", async(b.readers))
 	o.Set("timeDerive", async(timeDerive))
 	return o
 }
@@ -155,6 +157,36 @@ func (b *bridge) directory() (*directory.Directory, error) {
 }
 
 var errNoDirectory = errors.New("lanterne: the organisation's directory is not loaded")
+
+// readers(channel, involvesAuthority, excluded) says who would read a
+// report: {route, readers: [{id, name}]}, by the same rule that chooses the
+// wraps at submission (casekey.SelectReaders), so the form can show it on
+// the review step and refuse an exclusion that leaves nobody.
+func (b *bridge) readers(args []js.Value) (any, error) {
+	d, err := b.directory()
+	if err != nil {
+		return nil, err
+	}
+	if len(args) < 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeBoolean {
+		return nil, errBadArgument
+	}
+	var excluded []string
+	if err := fromJS(args[2], &excluded); err != nil {
+		return nil, err
+	}
+	refs, route, err := casekey.SelectReaders(d, directory.RouteID(args[0].String()), args[1].Bool(), excluded)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Route   directory.RouteID `json:"route"`
+		Readers []referentView    `json:"readers"`
+	}{Route: route, Readers: []referentView{}}
+	for _, r := range refs {
+		out.Readers = append(out.Readers, referentView{ID: r.ID, Name: r.Name, Routes: r.Routes})
+	}
+	return out, nil
+}
 
 // parseCode(text) checks a typed case code: {code} in its printed form,
 // or {error}.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lanterne/lanterne/client"
 	"github.com/lanterne/lanterne/crypto/casecode"
+	"github.com/lanterne/lanterne/crypto/casekey"
 	"github.com/lanterne/lanterne/crypto/directory"
 	"github.com/lanterne/lanterne/crypto/envelope"
 )
@@ -35,6 +36,10 @@ func errorCode(err error) string {
 		return "directory_invalid"
 	case errors.Is(err, casecode.ErrLength), errors.Is(err, casecode.ErrTypo), errors.Is(err, casecode.ErrInvalidCharacter):
 		return "code_invalid"
+	case errors.Is(err, casekey.ErrNoReaders):
+		return "no_readers"
+	case errors.Is(err, casekey.ErrUnknownReferent), errors.Is(err, casekey.ErrChannel):
+		return "directory_changed"
 	case errors.Is(err, envelope.ErrInvalid):
 		return "invalid_input"
 	case errors.As(err, &ae):

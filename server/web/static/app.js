@@ -133,6 +133,7 @@ const L = (() => {
       openCase: (code) => call("openCase", [code]).then(openedCase),
       readInvitation: (code) => call("readInvitation", [code]),
       redeem: (code, sub, files, onProgress) => call("redeem", [code, sub, [...(files || [])]], { onProgress }),
+      readers: (channel, authority, excluded) => call("readers", [channel, authority, excluded]),
       timeDerive: (org, n) => call("timeDerive", [org, n]),
     });
     return wasmPromise;

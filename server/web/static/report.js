@@ -57,9 +57,27 @@
     return errs;
   }
 
-  next.addEventListener("click", () => {
+  // readers asks the module who would read the report as the form now
+  // stands (the rule of the submission itself).
+  let readers = [];
+  function readersNow() {
+    const excluded = [...form.querySelectorAll('input[name="exclude"]:checked')].map((c) => c.value);
+    const authority = document.getElementById("authority").checked && !document.getElementById("authority-choice").hidden;
+    return Promise.all([L.wasm(), directory()]).then(([lt]) => lt.readers(value("channel"), authority, excluded));
+  }
+
+  next.addEventListener("click", async () => {
     const errs = validate(step);
     if (errs.length) { fail(errs); return; }
+    if (step === 7) {
+      try {
+        readers = (await readersNow()).readers;
+      } catch (err) {
+        const first = form.querySelector('input[name="exclude"]:checked') || document.getElementById("authority");
+        fail([[err && err.code === "no_readers" ? first : null, err && err.code === "no_readers" ? t("form.need.reader") : errorText(err)]]);
+        return;
+      }
+    }
     show(step + 1, true);
   });
   prev.addEventListener("click", () => show(step - 1, true));
@@ -95,18 +113,21 @@
   // encrypted in constant memory by the WebAssembly module.
   const files = L.fileChooser(document.getElementById("files"), document.getElementById("file-list"));
 
-  // Referents the reporter may exclude: those of the chosen channel.
+  // Referents the reporter may exclude: those who could receive the report
+  // on the chosen channel, and those of the conflict route, which takes
+  // over when the facts involve the authority or nobody else is left.
   function exclusions() {
     const box = document.getElementById("exclude");
     if (!dir) return;
     const ch = value("channel") || "avdhas";
-    const refs = (dir.referents || []).filter((r) => (r.routes || []).includes(ch));
+    const was = new Set([...box.querySelectorAll("input:checked")].map((c) => c.value));
+    const refs = (dir.referents || []).filter((r) => (r.routes || []).includes(ch) || (r.routes || []).includes("conflict"));
     box.replaceChildren();
     if (refs.length) {
       box.append(el("p", { text: t("report.exclude.p") }));
       for (const r of refs) {
         const id = "excl-" + r.id;
-        box.append(el("div", { class: "choice" }, el("input", { type: "checkbox", id, name: "exclude", value: r.id }), el("label", { for: id, text: r.name })));
+        box.append(el("div", { class: "choice" }, el("input", { type: "checkbox", id, name: "exclude", value: r.id, checked: was.has(r.id) }), el("label", { for: id, text: r.name })));
       }
     }
     document.getElementById("authority-choice").hidden = !dir.conflict_route;
@@ -154,6 +175,7 @@
     add("review.other", text("wishes-other"));
     if (document.getElementById("authority").checked && !document.getElementById("authority-choice").hidden) add("review.authority", t("yes"));
     add("review.excluded", [...form.querySelectorAll('input[name="exclude"]:checked')].map(label).join(", "));
+    add("review.readers", readers.map((r) => r.name).join(", "));
     dl.replaceChildren(...rows);
   }
 
