@@ -62,3 +62,26 @@ func TestSettingsRefused(t *testing.T) {
 		t.Errorf("a javascript: quick exit was accepted")
 	}
 }
+
+// FuzzParseSettings: any bytes either parse into settings that pass their
+// own check and render the help page, or are refused; never a panic.
+func FuzzParseSettings(f *testing.F) {
+	f.Add([]byte(sampleSettings))
+	f.Add([]byte(`{"ville-a": {"help": [{"name": {"fr": "x"}, "phone": "+33 1"}]}}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		orgs, err := ParseSettings(strings.NewReader(string(b)))
+		if err != nil {
+			return
+		}
+		h, err := New(Config{Orgs: orgs})
+		if err != nil {
+			t.Fatalf("parsed settings refused by New: %v", err)
+		}
+		for org := range orgs {
+			if w := get(t, h, "/o/"+org+"/aide"); w.Code != 200 {
+				t.Fatalf("help page of %s: %d", org, w.Code)
+			}
+		}
+	})
+}
