@@ -48,17 +48,10 @@ func New(cfg Config) (*Handler, error) {
 			return nil, fmt.Errorf("web: settings of %s: %w", org, err)
 		}
 	}
-	as, err := loadAssets()
+	as, err := embeddedAssets()
 	if err != nil {
 		return nil, err
 	}
-	// Compress the assets now, in the background: the bundle takes about
-	// 3 s at gzip's best level, which the first visitor would otherwise wait.
-	go func() {
-		for _, a := range as {
-			a.gzipped()
-		}
-	}()
 	h := &Handler{cfg: cfg, assets: as}
 	if h.pages, err = loadPages(as); err != nil {
 		return nil, err
