@@ -7,8 +7,10 @@
 //   - every page and asset is embedded in the binary; nothing is loaded
 //     from another origin, and no page has an inline script or style (the
 //     server's Content-Security-Policy forbids both);
-//   - all encryption runs in the browser: the pages load lanterne.wasm,
-//     built from ../../client/wasm with go generate (generate.go), and the
+//   - all encryption runs in the browser: the pages run lanterne.wasm in a
+//     Web Worker (static/worker.js; the page's interface is L.wasm() in
+//     static/app.js), built from ../../client/wasm with go generate
+//     (generate.go), and the
 //     committed bundle is the source's (TestBundleIsReproducible rebuilds
 //     it and compares the bytes);
 //   - the pages send the server nothing but what package client sends:
