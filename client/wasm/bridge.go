@@ -227,32 +227,36 @@ func (s *submission) toClient(files []client.File) (*client.Submission, error) {
 	return sub, nil
 }
 
-// submitArgs decodes (submission, files, onProgress).
-func submitArgs(args []js.Value, from int) (*submission, []client.File, js.Value, error) {
+// submissionArgs decodes (submission, files, onProgress) from args[from:]
+// into the client's Submission and progress callback.
+func submissionArgs(args []js.Value, from int) (*client.Submission, func(client.Progress), error) {
 	if len(args) < from+1 {
-		return nil, nil, js.Undefined(), errBadArgument
+		return nil, nil, errBadArgument
 	}
 	var s submission
 	if err := fromJS(args[from], &s); err != nil {
-		return nil, nil, js.Undefined(), err
+		return nil, nil, err
 	}
 	var files []client.File
 	if len(args) > from+1 && !args[from+1].IsUndefined() && !args[from+1].IsNull() {
 		list := args[from+1]
-		n := list.Get("length").Int()
-		for i := 0; i < n; i++ {
+		for i := range list.Get("length").Int() {
 			f, err := blobFile(list.Index(i))
 			if err != nil {
-				return nil, nil, js.Undefined(), err
+				return nil, nil, err
 			}
 			files = append(files, f)
 		}
 	}
+	sub, err := s.toClient(files)
+	if err != nil {
+		return nil, nil, err
+	}
 	progress := js.Undefined()
-	if len(args) > from+2 && args[from+2].Type() == js.TypeFunction {
+	if len(args) > from+2 {
 		progress = args[from+2]
 	}
-	return &s, files, progress, nil
+	return sub, progressFunc(progress), nil
 }
 
 // progressFunc forwards upload progress to the page's callback
@@ -325,15 +329,11 @@ func (b *bridge) submit(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, files, cb, err := submitArgs(args, 0)
+	sub, progress, err := submissionArgs(args, 0)
 	if err != nil {
 		return nil, err
 	}
-	sub, err := s.toClient(files)
-	if err != nil {
-		return nil, err
-	}
-	return viewReceipt(b.c.Submit(context.Background(), d, sub, progressFunc(cb)))
+	return viewReceipt(b.c.Submit(context.Background(), d, sub, progress))
 }
 
 // readInvitation(code) opens a witness's invitation for the presumed
@@ -361,15 +361,11 @@ func (b *bridge) redeem(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, files, cb, err := submitArgs(args, 1)
+	sub, progress, err := submissionArgs(args, 1)
 	if err != nil {
 		return nil, err
 	}
-	sub, err := s.toClient(files)
-	if err != nil {
-		return nil, err
-	}
-	r, _, err := b.c.Redeem(context.Background(), d, code, sub, progressFunc(cb))
+	r, _, err := b.c.Redeem(context.Background(), d, code, sub, progress)
 	return viewReceipt(r, err)
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lanterne/lanterne/client"
-	"github.com/lanterne/lanterne/crypto/casekey"
 	"github.com/lanterne/lanterne/crypto/envelope"
 )
 
@@ -141,8 +140,7 @@ type evidenceView struct {
 func viewMessages(msgs []client.Message, party string) []messageView {
 	out := make([]messageView, 0, len(msgs))
 	for _, m := range msgs {
-		v := messageView{Seq: m.Seq, Time: m.Time, Author: m.Author, Kind: m.Kind, Body: m.Body, Verified: m.Verified,
-			Mine: m.Author == party || (party == casekey.Reporter && m.Author == casekey.Reporter)}
+		v := messageView{Seq: m.Seq, Time: m.Time, Author: m.Author, Mine: m.Author == party, Kind: m.Kind, Body: m.Body, Verified: m.Verified}
 		if m.Err != nil {
 			v.Error = errorCode(m.Err)
 			v.Body = ""
