@@ -462,6 +462,14 @@ func TestBrowserWitnessInvitationConsent(t *testing.T) {
 			if st := witnessStatus(); st.AwaitingConsent || st.ConsentGiven == nil || *st.ConsentGiven != (tc.decision != "refuse") {
 				t.Errorf("the witness's status after the referent recorded %q: awaiting %v, consent %v", tc.decision, st.AwaitingConsent, st.ConsentGiven)
 			}
+			// The witness's follow-up page says it too.
+			state := "followup.consent.state.given"
+			if tc.decision == "refuse" {
+				state = "followup.consent.state.refused"
+			}
+			b.open("about:blank") // the same address again would only change the fragment
+			b.openFollowup(e.page(e.server, "suivi", "fr"), wr.Code.String())
+			b.waitJS("the consent on the witness's page", fmt.Sprintf(`document.querySelector("#deadlines").textContent.includes(%q)`, b.jsString(state)))
 			for _, e := range b.pageErrors() {
 				t.Error(e)
 			}

@@ -63,6 +63,11 @@
     if (st.status !== "closed") add("followup.due.feedback", st.deadlines.feedback_due, "feedback");
     if (st.meeting_requested) add("followup.due.meeting", st.deadlines.meeting_due, "meeting");
     for (const h of st.history || []) rows.push(el("dt", { text: t("status." + h.status) }), el("dd", { text: formatDay(h.day) }));
+    // A witness's case waits for the presumed victim's consent.
+    if (st.witness && c.party === "reporter") {
+      const consent = st.consent_given === true ? "given" : st.consent_given === false ? "refused" : st.awaiting_consent ? "awaited" : "";
+      if (consent) rows.push(el("dt", { text: t("followup.consent.state") }), el("dd", { text: t("followup.consent.state." + consent) }));
+    }
     dl.replaceChildren(...rows);
 
     // Identity.
