@@ -97,9 +97,12 @@
   }
 
   // load fetches status and messages, and sends a read receipt for what
-  // the referents wrote.
+  // the referents wrote. A new message from them is announced.
   async function load() {
     const [st, ms] = await Promise.all([c.status(), c.messages()]);
+    const before = messages.filter((m) => !m.mine).length;
+    const after = ms.filter((m) => !m.mine).length;
+    if (status && after > before) $("case-live").textContent = t("followup.newmessage");
     status = st;
     messages = ms;
     drawMessages();
@@ -147,6 +150,8 @@
     $("login-area").hidden = true;
     $("case").hidden = false;
     $("case-h2").focus();
+    // While the page is in view, look for new messages every minute.
+    setInterval(() => { if (c && document.visibilityState === "visible") load().catch(() => {}); }, 60000);
   });
 
   $("refresh").addEventListener("click", async () => {
