@@ -3,6 +3,10 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserReviewNamesReaders: the review step names who will read the
@@ -44,5 +48,56 @@ func TestBrowserReviewNamesReaders(t *testing.T) {
 	review := b.text("#review")
 	if !strings.Contains(review, b.jsString("review.readers")) || !strings.Contains(review, "Alice") {
 		t.Fatalf("the review does not say who will read the report: %q", review)
+	}
+}
+
+// TestBrowserLanguageSwitchAsksFirst: the language switch reloads the
+// page, which would erase what the reporter typed (nothing is kept as a
+// draft); with text in the form it asks first, and "cancel" keeps the page
+// and the text. An empty form switches at once.
+func TestBrowserLanguageSwitchAsksFirst(t *testing.T) {
+	needBrowser(t)
+	e := newWebEnv(t)
+	b := newBrowser(t)
+	dialogs := make(chan string, 4)
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			dialogs <- d.Message
+			go chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ready := `(document.querySelector("[data-org-name]") || {}).textContent !== ""`
+
+	b.open(e.page(e.server, "signaler", "fr"))
+	b.waitJS("the verified directory", ready)
+	b.click("a.lang")
+	b.waitJS("the English page", `document.documentElement.lang === "en"`)
+	if len(dialogs) != 0 {
+		t.Errorf("switching the language of an empty form asked %q", <-dialogs)
+	}
+
+	b.open("about:blank")
+	b.open(e.page(e.server, "signaler", "fr"))
+	b.waitJS("the verified directory", ready)
+	b.click("#ch-avdhas")
+	b.click("#role-victim")
+	b.click("#next")
+	b.click("#cat-threats")
+	b.click("#next")
+	b.typeInto("#facts", "Ce que j'ai écrit.")
+	b.click("a.lang")
+	select {
+	case msg := <-dialogs:
+		if want := b.jsString("lang.losechanges"); msg != want {
+			t.Errorf("the switch asked %q, want %q", msg, want)
+		}
+	case <-time.After(stepTimeout):
+		t.Fatal("switching the language of a filled form did not ask first")
+	}
+	b.waitJS("the French page, still there", `document.documentElement.lang === "fr"`)
+	if got := eval[string](b, `document.getElementById("facts").value`); got != "Ce que j'ai écrit." {
+		t.Errorf("after cancelling, the facts are %q", got)
 	}
 }

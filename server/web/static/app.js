@@ -59,9 +59,22 @@ const L = (() => {
     if (escapes >= 3) quickExit();
   });
 
-  // The language switch keeps the fragment (the pinned fingerprint).
+  // The language switch keeps the fragment (the pinned fingerprint). It
+  // reloads the page, so it asks first when a form holds what the reporter
+  // typed (nothing is ever saved as a draft).
+  let dirty = () => false;
   for (const a of document.querySelectorAll("a[data-keep-hash]")) {
-    a.addEventListener("click", () => { if (location.hash) a.href = a.href.split("#")[0] + location.hash; });
+    a.addEventListener("click", (ev) => {
+      if (dirty() && !window.confirm(t("lang.losechanges"))) { ev.preventDefault(); return; }
+      if (location.hash) a.href = a.href.split("#")[0] + location.hash;
+    });
+  }
+  // watchForm makes the language switch ask before leaving form with text
+  // typed or files chosen.
+  function watchForm(form, files) {
+    const prev = dirty;
+    dirty = () => prev() || (files && files.length > 0) ||
+      [...form.querySelectorAll("textarea, input[type=text]")].some((f) => f.value.trim() !== "");
   }
 
   // pin returns the fingerprint this tab trusts for the organisation: the
@@ -268,5 +281,5 @@ const L = (() => {
   const q = lang === "en" ? "?lang=en" : "";
   const base = "/o/" + encodeURIComponent(org) + "/";
 
-  return { org, lang, q, base, t, el, errorText, wasm, directory, announce, formatSize, formatDay, formatTime, stop, errorBox, fileChooser, progressBars };
+  return { org, lang, q, base, t, el, errorText, wasm, directory, announce, formatSize, formatDay, formatTime, stop, errorBox, fileChooser, progressBars, watchForm };
 })();

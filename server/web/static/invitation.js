@@ -116,6 +116,7 @@
   // Evidence files: kept in memory until sending, then read, scrubbed and
   // encrypted in constant memory by the WebAssembly module.
   const files = L.fileChooser($("inv-files"), $("inv-file-list"));
+  L.watchForm(reply, files);
   const errors = L.errorBox(formError, reply);
   const clearError = errors.clear;
   const fail = errors.fail;

@@ -112,6 +112,7 @@
   // Evidence files: kept in memory until sending, then read, scrubbed and
   // encrypted in constant memory by the WebAssembly module.
   const files = L.fileChooser(document.getElementById("files"), document.getElementById("file-list"));
+  L.watchForm(form, files);
 
   // Referents the reporter may exclude: those who could receive the report
   // on the chosen channel, and those of the conflict route, which takes
