@@ -240,6 +240,9 @@ func submissionArgs(args []js.Value, from int) (*client.Submission, func(client.
 	var files []client.File
 	if len(args) > from+1 && !args[from+1].IsUndefined() && !args[from+1].IsNull() {
 		list := args[from+1]
+		if list.Type() != js.TypeObject || list.Get("length").Type() != js.TypeNumber {
+			return nil, nil, errBadArgument
+		}
 		for i := range list.Get("length").Int() {
 			f, err := blobFile(list.Index(i))
 			if err != nil {

@@ -6,19 +6,22 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
+	"net/url"
 
 	"github.com/lanterne/lanterne/client"
 	"github.com/lanterne/lanterne/crypto/casecode"
 	"github.com/lanterne/lanterne/crypto/casekey"
 	"github.com/lanterne/lanterne/crypto/directory"
 	"github.com/lanterne/lanterne/crypto/envelope"
+	"github.com/lanterne/lanterne/crypto/scrub"
+	"github.com/lanterne/lanterne/crypto/scrub/pdfscrub"
 )
 
 // errorCode names an error for the page, which translates it. The list is
 // the contract with server/web/static/app.js (its errors table).
 func errorCode(err error) string {
 	var ae *client.APIError
+	var ue *url.Error
 	switch {
 	case errors.Is(err, errBadArgument):
 		return "bad_argument"
@@ -40,6 +43,10 @@ func errorCode(err error) string {
 		return "no_readers"
 	case errors.Is(err, casekey.ErrUnknownReferent), errors.Is(err, casekey.ErrChannel):
 		return "directory_changed"
+	case errors.Is(err, pdfscrub.ErrEncrypted):
+		return "pdf_encrypted"
+	case errors.Is(err, pdfscrub.ErrNotPDF), errors.Is(err, pdfscrub.ErrTooLarge), errors.Is(err, scrub.ErrCorrupt):
+		return "file_unreadable"
 	case errors.Is(err, envelope.ErrInvalid):
 		return "invalid_input"
 	case errors.As(err, &ae):
@@ -54,11 +61,11 @@ func errorCode(err error) string {
 			return "conflict"
 		}
 		return "server"
+	case errors.As(err, &ue):
+		return "network" // fetch failed: offline, server down, connection cut
 	}
 	return "failed"
 }
-
-func stringsReader(s string) io.Reader { return strings.NewReader(s) }
 
 // readAll reads r, failing beyond limit bytes.
 func readAll(r io.Reader, limit int64) ([]byte, error) {

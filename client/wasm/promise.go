@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"syscall/js"
 )
 
@@ -26,6 +27,13 @@ func async(fn func(args []js.Value) (any, error)) js.Func {
 			resolve, reject := pa[0], pa[1]
 			go func() {
 				defer executor.Release()
+				// A panic must not kill the module with the Promise
+				// pending for ever: it rejects, and the page says to reload.
+				defer func() {
+					if r := recover(); r != nil {
+						reject.Invoke(toJS(jsError{Code: "wasm", Message: "internal error"}))
+					}
+				}()
 				v, err := fn(args)
 				if err != nil {
 					reject.Invoke(toJS(jsError{Code: errorCode(err), Message: err.Error()}))
@@ -72,7 +80,7 @@ func fromJS(v js.Value, dst any) error {
 		return errBadArgument
 	}
 	s := js.Global().Get("JSON").Call("stringify", v).String()
-	dec := json.NewDecoder(stringsReader(s))
+	dec := json.NewDecoder(strings.NewReader(s))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return errors.Join(errBadArgument, err)

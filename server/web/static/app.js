@@ -59,35 +59,51 @@ const L = (() => {
     if (escapes >= 3) quickExit();
   });
 
-  // The language switch keeps the fragment (the pinned fingerprint). It
-  // reloads the page, so it asks first when a form holds what the reporter
-  // typed (nothing is ever saved as a draft).
-  let dirty = () => false;
-  for (const a of document.querySelectorAll("a[data-keep-hash]")) {
+  // Leaving a page with a form the reporter filled, or with a case code not
+  // yet written down, erases it: nothing is ever saved on the device. The
+  // site's own links (the language switch, the menus) ask first; the quick
+  // exit never does.
+  const leaveChecks = [];
+  function leaveWarning() {
+    for (const check of leaveChecks) {
+      const msg = check();
+      if (msg) return msg;
+    }
+    return "";
+  }
+  function guardLeaving(check) { leaveChecks.push(check); }
+  for (const a of document.querySelectorAll('a[href^="/"], a[href^="?"]')) {
+    if (a === exit) continue;
     a.addEventListener("click", (ev) => {
-      if (dirty() && !window.confirm(t("lang.losechanges"))) { ev.preventDefault(); return; }
-      if (location.hash) a.href = a.href.split("#")[0] + location.hash;
+      const msg = leaveWarning();
+      if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
+      // The language switch keeps the fragment (the pinned fingerprint).
+      if (a.hasAttribute("data-keep-hash") && location.hash) a.href = a.href.split("#")[0] + location.hash;
     });
   }
-  // watchForm makes the language switch ask before leaving form with text
+  // watchForm makes the site's links ask before leaving form with text
   // typed or files chosen.
   function watchForm(form, files) {
-    const prev = dirty;
-    dirty = () => prev() || (files && files.length > 0) ||
-      [...form.querySelectorAll("textarea, input[type=text]")].some((f) => f.value.trim() !== "");
+    guardLeaving(() => ((files && files.length > 0) ||
+      [...form.querySelectorAll("textarea, input[type=text]")].some((f) => f.value.trim() !== "")) ? t("lang.losechanges") : "");
   }
 
-  // pin returns the fingerprint this tab trusts for the organisation: the
-  // one in the link from the poster (#fp=…), remembered for the tab.
+  // pin returns the fingerprint this tab trusts for the organisation, and
+  // whether it came from a link (the poster's, #fp=…) — remembered for the
+  // tab — or only from a first visit without one, which the reporter is
+  // asked to compare with the poster on every page until a link brings it.
   function pin() {
-    const key = "lanterne.fp." + org;
+    const linkKey = "lanterne.fp." + org;
+    const firstKey = "lanterne.seen." + org;
     const m = /(?:^#|&)fp=([0-9A-Za-z-]+)/.exec(location.hash);
     let fp = m ? m[1].toUpperCase() : "";
+    let seen = "";
     try {
-      if (fp) sessionStorage.setItem(key, fp);
-      else fp = sessionStorage.getItem(key) || "";
+      if (fp) sessionStorage.setItem(linkKey, fp);
+      else fp = sessionStorage.getItem(linkKey) || "";
+      if (!fp) seen = sessionStorage.getItem(firstKey) || "";
     } catch (e) { /* storage disabled: the link's fingerprint only */ }
-    return fp;
+    return { fp, seen };
   }
 
   let wasmPromise = null;
@@ -163,20 +179,22 @@ const L = (() => {
 
   let dirPromise = null;
   // directory loads and verifies the organisation's signed directory
-  // against the pinned fingerprint. A mismatch stops everything.
+  // against the pinned fingerprint. A mismatch stops everything. Without a
+  // pin from a link, the directory is checked against the fingerprint seen
+  // on the first page of this visit (so that it cannot change between
+  // pages), and a banner asks to compare it with the poster.
   function directory() {
     if (!dirPromise) {
-      const fp = pin();
-      dirPromise = wasm().then((lt) => lt.loadDirectory(org, fp)).then((d) => {
+      const p = pin();
+      dirPromise = wasm().then((lt) => lt.loadDirectory(org, p.fp || p.seen)).then((d) => {
         for (const n of document.querySelectorAll("[data-org-name]")) n.textContent = d.org_name;
         for (const n of document.querySelectorAll("[data-fingerprint]")) n.textContent = d.fingerprint;
-        if (!d.pinned) {
+        if (!p.fp) {
           const box = document.getElementById("trust-alert");
+          box.hidden = false;
           box.replaceChildren(el("p", {}, el("strong", { text: t("trust.unpinned.title") }), " ",
             t("trust.unpinned.text"), " ", el("span", { class: "fp", text: d.fingerprint })));
-          box.hidden = false;
-          box.setAttribute("role", "status");
-          try { sessionStorage.setItem("lanterne.fp." + org, d.fingerprint); } catch (e) { /* no storage */ }
+          try { sessionStorage.setItem("lanterne.seen." + org, d.fingerprint); } catch (e) { /* no storage */ }
         }
         return d;
       }, (err) => {
@@ -281,5 +299,5 @@ const L = (() => {
   const q = lang === "en" ? "?lang=en" : "";
   const base = "/o/" + encodeURIComponent(org) + "/";
 
-  return { org, lang, q, base, t, el, errorText, wasm, directory, announce, formatSize, formatDay, formatTime, stop, errorBox, fileChooser, progressBars, watchForm };
+  return { org, lang, q, base, t, el, errorText, wasm, directory, announce, formatSize, formatDay, formatTime, stop, errorBox, fileChooser, progressBars, watchForm, guardLeaving };
 })();

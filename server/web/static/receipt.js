@@ -26,6 +26,10 @@ const Receipt = (() => {
   }
 
   function show(r) {
+    // Until the code is checked, downloaded or printed, the site's links
+    // ask before leaving the page, which would lose it for good.
+    let kept = false;
+    L.guardLeaving(() => (kept ? "" : t("confirm.leave")));
     document.getElementById("case-code").textContent = r.code;
     if (r.error) {
       const e = document.getElementById("done-error");
@@ -38,7 +42,7 @@ const Receipt = (() => {
     }
     document.getElementById("receipt-items").replaceChildren(...r.items.map((it) => el("tr", {},
       el("td", {}, itemName(it), it.unscrubbed ? el("span", { class: "note", text: " " + t("item.unscrubbed") }) : null,
-        it.removed && it.removed.length ? el("span", { class: "note", text: " " + t("item.scrubbed", { what: it.removed.join(", ") }) }) : null),
+        it.removed && it.removed.length ? el("span", { class: "note", text: " " + t("item.scrubbed", { what: it.removed.map((x) => t("scrub." + x)).join(", ") }) }) : null),
       el("td", { text: formatSize(it.size) }),
       el("td", { class: "hash", text: it.sha256 }))));
 
@@ -48,14 +52,16 @@ const Receipt = (() => {
       if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(r.code).then(done, () => { status.textContent = t("confirm.copyfailed"); });
       else status.textContent = t("confirm.copyfailed");
     };
-    document.getElementById("print-code").onclick = () => window.print();
+    document.getElementById("print-code").onclick = () => { kept = true; window.print(); };
     document.getElementById("download-code").onclick = () => {
       const url = URL.createObjectURL(new Blob([text(r)], { type: "text/plain;charset=utf-8" }));
-      const a = el("a", { href: url, download: "lanterne-" + r.org_id + ".txt" });
+      // A neutral name: the downloads list must not name the service.
+      const a = el("a", { href: url, download: t("receipt.file.name") });
       document.body.append(a);
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
+      kept = true;
       status.textContent = t("confirm.downloaded");
     };
 
@@ -73,6 +79,7 @@ const Receipt = (() => {
           result.textContent = t("confirm.retype.differs");
         } else {
           input.removeAttribute("aria-invalid");
+          kept = true;
           result.textContent = t("confirm.retype.ok");
         }
       });

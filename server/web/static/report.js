@@ -66,19 +66,27 @@
     return Promise.all([L.wasm(), directory()]).then(([lt]) => lt.readers(value("channel"), authority, excluded));
   }
 
+  let checking = false; // the readers check of step 7 is running
   next.addEventListener("click", async () => {
-    const errs = validate(step);
+    if (checking) return;
+    const from = step;
+    const errs = validate(from);
     if (errs.length) { fail(errs); return; }
-    if (step === 7) {
+    if (from === 7) {
+      checking = true;
+      next.setAttribute("aria-disabled", "true");
       try {
         readers = (await readersNow()).readers;
       } catch (err) {
         const first = form.querySelector('input[name="exclude"]:checked') || document.getElementById("authority");
         fail([[err && err.code === "no_readers" ? first : null, err && err.code === "no_readers" ? t("form.need.reader") : errorText(err)]]);
         return;
+      } finally {
+        checking = false;
+        next.removeAttribute("aria-disabled");
       }
     }
-    show(step + 1, true);
+    if (step === from) show(from + 1, true);
   });
   prev.addEventListener("click", () => show(step - 1, true));
 
@@ -184,19 +192,24 @@
   const sending = document.getElementById("sending");
   const onProgress = L.progressBars(document.getElementById("progress"), "prog-");
 
+  let sendingNow = false;
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     if (step !== last) { next.click(); return; }
+    if (sendingNow) return;
     for (let n = 1; n < last; n++) {
       const errs = validate(n);
       if (errs.length) { show(n, false); fail(errs); return; }
     }
     const sub = submission();
+    sendingNow = true;
+    onProgress.reset();
     document.getElementById("form-area").hidden = true;
     sending.hidden = false;
     document.getElementById("sending-h2").focus();
     // The directory must be verified before anything is encrypted to it.
     Promise.all([L.wasm(), directory()]).then(([lt]) => lt.submit(sub, files, onProgress)).then(confirmation, (err) => {
+      sendingNow = false;
       sending.hidden = true;
       document.getElementById("form-area").hidden = false;
       fail([[null, errorText(err)]]);
@@ -208,6 +221,9 @@
     sending.hidden = true;
     const done = document.getElementById("done");
     done.hidden = false;
+    // Forget what was typed: it is sent, and only the code matters now.
+    form.reset();
+    files.clear();
     Receipt.show(r);
     document.getElementById("done-h2").focus();
   }

@@ -9,6 +9,7 @@ let failed = null;
 const queue = [];
 const cases = new Map();
 let nextCase = 1;
+const inFlight = new Set(); // ids of calls not answered yet
 
 self.onmessage = (ev) => {
   const m = ev.data;
@@ -19,7 +20,7 @@ self.onmessage = (ev) => {
       self.lanterneReady = () => { lt = self.lanterne; for (const q of queue.splice(0)) handle(q); };
       WebAssembly.instantiateStreaming(fetch(m.wasm), go.importObject)
         .then((r) => go.run(r.instance))
-        .catch((e) => fail(String(e)));
+        .then(() => fail("the module stopped"), (e) => fail(String(e)));
     } catch (e) {
       fail(String(e));
     }
@@ -30,15 +31,21 @@ self.onmessage = (ev) => {
   handle(m);
 };
 
+// fail answers every waiting and running call, and every later one, with
+// a "wasm" error: the module is gone (it exited or could not start), and
+// only reloading the page starts it again.
 function fail(message) {
   failed = { code: "wasm", message };
   for (const q of queue.splice(0)) self.postMessage({ id: q.id, ok: false, error: failed });
+  for (const id of inFlight) self.postMessage({ id, ok: false, error: failed });
+  inFlight.clear();
 }
 
 async function handle(m) {
+  inFlight.add(m.id);
   try {
     const target = m.case ? cases.get(m.case) : lt;
-    if (!target || typeof target[m.fn] !== "function" || m.fn === "party") {
+    if (!target || typeof target[m.fn] !== "function") {
       throw { code: "bad_argument", message: "no such function" };
     }
     const args = m.args.slice();
@@ -49,9 +56,9 @@ async function handle(m) {
       cases.set(id, v);
       v = { case: id, party: v.party };
     }
-    self.postMessage({ id: m.id, ok: true, value: v === undefined ? null : v });
+    if (inFlight.delete(m.id)) self.postMessage({ id: m.id, ok: true, value: v === undefined ? null : v });
   } catch (err) {
     const e = err && err.code ? { code: String(err.code), message: String(err.message || "") } : { code: "failed", message: String(err) };
-    self.postMessage({ id: m.id, ok: false, error: e });
+    if (inFlight.delete(m.id)) self.postMessage({ id: m.id, ok: false, error: e });
   }
 }
