@@ -20,7 +20,13 @@
   let invCode = "";   // the invitation code, in its printed form, once read
   let invitation = null;
   let dir = null;
-  let busy = false;
+  // Each form runs one request at a time: the flag is set before the first
+  // await, and the button says it with aria-disabled (a disabled button
+  // would drop the keyboard focus).
+  let opening = false; // reading the invitation
+  let sendingNow = false; // sending the answer; stays set once it is sent
+  const openButton = $("inv-open");
+  const sendButton = $("inv-send");
 
   const value = (name) => { const c = reply.querySelector(`input[name="${name}"]:checked`); return c ? c.value : ""; };
   const text = (id) => $(id).value;
@@ -42,13 +48,13 @@
 
   codeForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if (busy) return;
+    if (opening) return;
     codeError.hidden = true;
     codeError.textContent = "";
     codeInput.removeAttribute("aria-invalid");
     if (!codeInput.value.trim()) { codeFail(t("inv.need.code")); return; }
-    busy = true;
-    $("inv-open").disabled = true;
+    opening = true;
+    openButton.setAttribute("aria-disabled", "true");
     codeStatus.textContent = t("inv.opening");
     try {
       const lt = await L.wasm();
@@ -65,8 +71,8 @@
       // A directory that does not verify has already replaced the page.
       if (document.body.contains(codeInput)) codeFail(readError(err));
     } finally {
-      busy = false;
-      $("inv-open").disabled = false;
+      opening = false;
+      openButton.removeAttribute("aria-disabled");
     }
   });
 
@@ -85,22 +91,52 @@
     $("inv-message-box").hidden = msg === "";
     $("inv-no-message").hidden = msg !== "";
     exclusions();
+    showReaders();
     start.hidden = true;
     answer.hidden = false;
     $("inv-word-h2").focus();
   }
 
-  // Referents the victim may exclude: those of the invitation's route.
+  // Referents the victim may exclude: those of the invitation's route, and
+  // those of the conflict route, which takes over when nobody else is left.
   function exclusions() {
     const set = $("inv-exclude-set");
     const box = $("inv-exclude");
     const route = (invitation && invitation.route) || "avdhas";
-    const refs = ((dir && dir.referents) || []).filter((r) => (r.routes || []).includes(route));
+    const refs = ((dir && dir.referents) || []).filter((r) => (r.routes || []).includes(route) || (r.routes || []).includes("conflict"));
     box.replaceChildren(...refs.map((r) => {
       const id = "inv-excl-" + r.id;
-      return el("div", { class: "choice" }, el("input", { type: "checkbox", id, name: "inv-exclude", value: r.id }), el("label", { for: id, text: r.name }));
+      return el("div", { class: "choice" }, el("input", { type: "checkbox", id, name: "inv-exclude", value: r.id, onchange: showReaders }), el("label", { for: id, text: r.name }));
     }));
     set.hidden = refs.length === 0;
+  }
+
+  const excludedNow = () => [...reply.querySelectorAll('input[name="inv-exclude"]:checked')].map((c) => c.value);
+
+  // readersNow asks the module who would read the answer with these
+  // exclusions: the rule of the submission itself (casekey.SelectReaders),
+  // on the invitation's route. It rejects with {code: "no_readers"} when
+  // the exclusions leave nobody.
+  function readersNow(excluded) {
+    const route = (invitation && invitation.route) || "avdhas";
+    return Promise.all([L.wasm(), directory()]).then(([lt]) => lt.readers("avdhas", route === "conflict", excluded));
+  }
+
+  // showReaders says in the form who will read the answer, as it now
+  // stands; only the latest question's answer is shown.
+  const readersLine = $("inv-readers");
+  let readersAsked = 0;
+  function showReaders() {
+    const n = ++readersAsked;
+    readersNow(excludedNow()).then((r) => {
+      if (n !== readersAsked) return;
+      readersLine.textContent = t("inv.readers", { names: r.readers.map((x) => x.name).join(", ") });
+      readersLine.hidden = false;
+    }, (err) => {
+      if (n !== readersAsked) return;
+      readersLine.textContent = err && err.code === "no_readers" ? t("inv.need.reader") : "";
+      readersLine.hidden = readersLine.textContent === "";
+    });
   }
 
   function criteria() {
@@ -121,20 +157,26 @@
   const clearError = errors.clear;
   const fail = errors.fail;
 
-  function validate() {
+  // validate resolves with the form's problems, in the order of the form;
+  // who reads the answer is the module's to say (readersNow).
+  async function validate(excluded) {
     const errs = [];
     if (!value("inv-category")) errs.push([reply.querySelector('input[name="inv-category"]'), t("inv.need.category")]);
     if (!text("inv-facts").trim()) errs.push([$("inv-facts"), t("inv.need.facts")]);
     if (value("inv-identity") !== "anonymous" && !text("inv-id-name").trim()) errs.push([$("inv-id-name"), t("inv.need.name")]);
-    const excl = [...reply.querySelectorAll('input[name="inv-exclude"]')];
-    if (excl.length && excl.every((c) => c.checked)) errs.push([excl[0], t("inv.need.reader")]);
+    try {
+      await readersNow(excluded);
+    } catch (err) {
+      if (err && err.code === "no_readers") errs.push([reply.querySelector('input[name="inv-exclude"]:checked'), t("inv.need.reader")]);
+      else errs.push([null, errorText(err)]);
+    }
     if (!value("inv-consent")) errs.push([$("inv-consent-give"), t("inv.need.consent")]);
     return errs;
   }
 
   // The victim's report: role victim and channel AVDHAS always; the
   // conflict flag comes from the invitation's route (client.Redeem).
-  function submission() {
+  function submission(excluded) {
     const category = value("inv-category");
     const rep = {
       channel: "avdhas", role: "victim", category,
@@ -143,7 +185,7 @@
       wishes: { meeting: $("inv-meeting").checked, other: "" },
       conflict: {
         involves_authority: false,
-        excluded_referents: [...reply.querySelectorAll('input[name="inv-exclude"]:checked')].map((c) => c.value),
+        excluded_referents: excluded,
       },
     };
     const choice = value("inv-identity");
@@ -158,44 +200,49 @@
   const sendingStatus = $("inv-sending-status");
   const onProgress = L.progressBars($("inv-progress"), "inv-prog-");
 
-  reply.addEventListener("submit", (ev) => {
+  function release() {
+    sendingNow = false;
+    sendButton.removeAttribute("aria-disabled");
+  }
+
+  reply.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if (busy) return;
+    if (sendingNow) return;
+    sendingNow = true;
+    sendButton.setAttribute("aria-disabled", "true");
     clearError();
-    const errs = validate();
-    if (errs.length) { fail(errs); return; }
-    const sub = submission();
+    // The exclusions checked are those sent.
+    const excluded = excludedNow();
+    const errs = await validate(excluded);
+    if (errs.length) { release(); fail(errs); return; }
+    const sub = submission(excluded);
     const decision = value("inv-consent");
-    busy = true;
     answer.hidden = true;
     sending.hidden = false;
     $("inv-sending-h2").focus();
-    // Let the page draw before Argon2id and the encryption take the thread.
-    setTimeout(async () => {
-      let lt, receipt;
-      try {
-        lt = await L.wasm();
-        receipt = await lt.redeem(invCode, sub, files, onProgress);
-      } catch (err) {
-        busy = false;
-        sending.hidden = true;
-        onProgress.reset();
-        answer.hidden = false;
-        // Nothing to correct in the form: the message alone.
-        formError.replaceChildren(el("p", { text: readError(err) }));
-        formError.hidden = false;
-        formError.focus();
-        return;
-      }
-      // The thread exists: the invitation is answered and its code spent.
-      invCode = "";
-      let outcome = null;
-      if (decision !== "later") {
-        sendingStatus.textContent = t("inv.sending.consent");
-        outcome = await consent(lt, receipt.code, decision === "give");
-      }
-      done(lt, receipt, decision, outcome);
-    }, 50);
+    let lt, receipt;
+    try {
+      lt = await L.wasm();
+      receipt = await lt.redeem(invCode, sub, files, onProgress);
+    } catch (err) {
+      release();
+      sending.hidden = true;
+      onProgress.reset();
+      answer.hidden = false;
+      // Nothing to correct in the form: the message alone.
+      formError.replaceChildren(el("p", { text: readError(err) }));
+      formError.hidden = false;
+      formError.focus();
+      return;
+    }
+    // The thread exists: the invitation is answered and its code spent.
+    invCode = "";
+    let outcome = null;
+    if (decision !== "later") {
+      sendingStatus.textContent = t("inv.sending.consent");
+      outcome = await consent(lt, receipt.code, decision === "give");
+    }
+    done(lt, receipt, decision, outcome);
   });
 
   // consent records the decision in the new thread; it resolves with null
@@ -217,9 +264,22 @@
     Receipt.show(receipt);
     showDecision(lt, receipt, decision, err);
     $("done-h2").focus();
-    // Forget what was typed: the answer is sent.
+    forget();
+  }
+
+  // forget leaves nothing of the answer in the page once it is sent: no
+  // typed text, no choice, no file name (the receipt lists the files).
+  function forget() {
     reply.reset();
+    for (const f of reply.querySelectorAll("textarea, input[type=text]")) f.value = "";
     files.clear();
+    onProgress.reset();
+    clearError();
+    criteria();
+    $("inv-identity-fields").hidden = value("inv-identity") === "anonymous";
+    readersAsked++;
+    readersLine.textContent = "";
+    readersLine.hidden = true;
   }
 
   function showDecision(lt, receipt, decision, err) {
