@@ -293,7 +293,7 @@ func TestBrowserIdentityDecline(t *testing.T) {
 		}
 	}
 	b.click("#refresh")
-	b.waitText("the refresh", "#case-live", b.jsString("followup.refreshed"))
+	b.waitText("the refresh", "#live", b.jsString("followup.refreshed"))
 	if b.shown("#decline-identity") {
 		t.Error("after Refresh the page offers #decline-identity again, for a request already refused")
 	}
@@ -358,6 +358,25 @@ func TestBrowserWitnessInvitationConsent(t *testing.T) {
 			b.click("#make-invite")
 			b.waitJS("the invitation code", `document.querySelector("#invite-code").textContent.trim().length === 20`)
 			invitation := b.text("#invite-code")
+			// One invitation per case: the button and the word are gone,
+			// and a click all the same (by script) keeps the code shown.
+			if b.shown("#make-invite") && eval[string](b, `document.getElementById("make-invite").getAttribute("aria-disabled") || ""`) != "true" {
+				t.Error("with the invitation code shown, #make-invite can be clicked again")
+			}
+			if b.shown("#invite-message") {
+				t.Error("with the invitation code shown, the page still offers #invite-message")
+			}
+			b.do("clicking the hidden #make-invite", stepTimeout, chromedp.Evaluate[chromedp.Void](`document.getElementById("make-invite").click()`))
+			time.Sleep(time.Second)
+			if got := b.text("#invite-code"); got != invitation {
+				t.Errorf("after a second click on #make-invite, #invite-code reads %q, want the code %q", got, invitation)
+			}
+			if got := b.text("#invite-error"); got != "" {
+				t.Errorf("after a second click on #make-invite, #invite-error reads %q", got)
+			}
+			b.click("#copy-invite")
+			b.waitJS("the copy's result", fmt.Sprintf(`[%q, %q].includes(document.getElementById("invite-copy-status").textContent.trim())`,
+				b.jsString("followup.invite.copied"), b.jsString("followup.invite.copyfailed")))
 
 			// The presumed victim answers.
 			b.open(e.page(e.server, "invitation", "fr"))
@@ -430,19 +449,52 @@ func TestBrowserWitnessInvitationConsent(t *testing.T) {
 				t.Errorf("the witness's status before the referent records the answer: awaiting %v, consent %v", st.AwaitingConsent, st.ConsentGiven)
 			}
 
+			// The victim's follow-up space: the decision sent, or, put
+			// off, the question, confirmed in the page before it is sent.
+			b.openFollowup(e.page(e.server, "suivi", "fr"), victimCode)
+			b.waitVisible("section#consent")
+			if b.shown("section#invite") {
+				t.Error("the victim's thread offers to invite a victim")
+			}
+			sentLine := "followup.consent.sent.given"
+			if tc.decision == "refuse" {
+				sentLine = "followup.consent.sent.refused"
+			}
 			if tc.decision == "later" {
-				// The victim decides later, from their follow-up space.
-				b.openFollowup(e.page(e.server, "suivi", "fr"), victimCode)
-				b.waitVisible("section#consent")
-				if b.shown("section#invite") {
-					t.Error("the victim's thread offers to invite a victim")
+				if b.shown("#consent-state") {
+					t.Errorf("before any decision the victim's page shows %q", b.text("#consent-state"))
+				}
+				b.click("#consent-no")
+				b.waitVisible("#consent-confirm")
+				b.waitText("the refusal to confirm", "#consent-confirm-text", b.jsString("followup.consent.confirm.refused"))
+				if f := eval[string](b, focusedJS); f != "p#consent-confirm-text" {
+					t.Errorf("the consent confirmation opened with the focus on %s, want its text", f)
+				}
+				b.click("#consent-confirm-cancel")
+				b.waitJS("the consent confirmation closed", `document.getElementById("consent-confirm").hidden`)
+				if f := eval[string](b, focusedJS); f != "button#consent-no" {
+					t.Errorf("cancelling the consent confirmation left the focus on %s, want button#consent-no", f)
+				}
+				if given, refused := consents(); given != 0 || refused != 0 {
+					t.Errorf("after #consent-no then cancel the referent reads %d consent_given and %d consent_refused messages, want none", given, refused)
 				}
 				b.click("#consent-yes")
+				b.waitVisible("#consent-confirm")
+				b.waitText("the consent to confirm", "#consent-confirm-text", b.jsString("followup.consent.confirm.given"))
+				b.click("#consent-confirm-yes")
 				b.waitText("the consent recorded", "#consent-result", b.jsString("followup.consent.given"))
 				b.waitJS("the consent in the conversation", fmt.Sprintf(`[...document.querySelectorAll("#messages li.mine .body")].some((e) => e.textContent.startsWith(%q))`,
 					b.jsString("followup.msg.consent_given")))
 				if given, refused := consents(); given != 1 || refused != 0 {
-					t.Errorf("after #consent-yes the referent reads %d consent_given and %d consent_refused messages, want one consent_given", given, refused)
+					t.Errorf("after #consent-yes and its confirmation the referent reads %d consent_given and %d consent_refused messages, want one consent_given", given, refused)
+				}
+			}
+			// The decision already sent is shown, and not asked again.
+			prefix, _, _ := strings.Cut(b.jsString(sentLine), "{time}")
+			b.waitJS("the decision sent", fmt.Sprintf(`!document.getElementById("consent-state").hidden && document.getElementById("consent-state").textContent.startsWith(%q)`, prefix))
+			for _, sel := range []string{"#consent-yes", "#consent-no"} {
+				if b.shown(sel) {
+					t.Errorf("with the decision sent, the victim's page still offers %s", sel)
 				}
 			}
 
@@ -470,6 +522,16 @@ func TestBrowserWitnessInvitationConsent(t *testing.T) {
 			b.open("about:blank") // the same address again would only change the fragment
 			b.openFollowup(e.page(e.server, "suivi", "fr"), wr.Code.String())
 			b.waitJS("the consent on the witness's page", fmt.Sprintf(`document.querySelector("#deadlines").textContent.includes(%q)`, b.jsString(state)))
+			// A second invitation is refused by the server: the page says
+			// so beside the button, and no longer offers it.
+			b.click("#make-invite")
+			b.waitText("the second invitation refused", "#invite-error", b.jsString("followup.invite.conflict"))
+			if got := b.text("#invite-code"); got != "" {
+				t.Errorf("after a refused second invitation #invite-code reads %q", got)
+			}
+			if b.shown("#make-invite") {
+				t.Error("after a refused second invitation the page still offers #make-invite")
+			}
 			for _, e := range b.pageErrors() {
 				t.Error(e)
 			}

@@ -359,6 +359,10 @@ func TestBrowserPagesAccessible(t *testing.T) {
 			b.waitJS("the referent's message", `document.querySelectorAll("#messages li .body").length >= 2`)
 			b.waitVisible("#release-identity")
 			b.checkPage(axeSrc, lang+", follow-up: case opened, with messages and an identity request")
+			b.click("#release-identity")
+			b.waitVisible("#release-confirm")
+			b.checkPage(axeSrc, lang+", follow-up: the identity release to confirm")
+			b.click("#release-identity-cancel")
 
 			// The witness invites the presumed victim, who answers on the
 			// invitation page and follows their own thread.
@@ -393,6 +397,9 @@ func TestBrowserPagesAccessible(t *testing.T) {
 			b.waitVisible("section#case")
 			b.waitVisible("section#consent")
 			b.checkPage(axeSrc, lang+", follow-up: the presumed victim's thread, asking for consent")
+			b.click("#consent-yes")
+			b.waitVisible("#consent-confirm")
+			b.checkPage(axeSrc, lang+", follow-up: the consent to confirm")
 			for _, e := range b.pageErrors() {
 				t.Errorf("%s: %s", lang, e)
 			}
@@ -687,7 +694,29 @@ func TestBrowserReportRoundTrip(t *testing.T) {
 	b.click(`form#reply-form [type="submit"]`)
 	b.waitJS("the reporter's message in the conversation", fmt.Sprintf(`[...document.querySelectorAll("#messages li.mine .body")].some((e) => e.textContent === %q)`, fromReporter))
 	b.waitVisible("#identity-request")
+	// Releasing asks first, in the page; cancelling releases nothing.
 	b.click("#release-identity")
+	b.waitVisible("#release-confirm")
+	if f := eval[string](b, focusedJS); f != "p#release-confirm-text" {
+		t.Errorf("the release confirmation opened with the focus on %s, want its text p#release-confirm-text", f)
+	}
+	if state := b.text("#identity-state"); state != b.jsString("followup.identity.requested") {
+		t.Errorf("one click on #release-identity changed the identity state to %q", state)
+	}
+	b.click("#release-identity-cancel")
+	b.waitJS("the release confirmation closed", `document.getElementById("release-confirm").hidden`)
+	if f := eval[string](b, focusedJS); f != "button#release-identity" {
+		t.Errorf("cancelling the release left the focus on %s, want button#release-identity", f)
+	}
+	if err := rc.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if id, state := rc.Identity(); id != nil || state == client.IdentityReleased {
+		t.Errorf("after the release was cancelled the referent reads identity %+v in state %q", id, state)
+	}
+	b.click("#release-identity")
+	b.waitVisible("#release-identity-confirm")
+	b.click("#release-identity-confirm")
 	released := b.jsString("followup.identity.released")
 	b.waitJS("the identity released", fmt.Sprintf(`document.getElementById("identity-state").textContent.trim() === %q`, released))
 
