@@ -648,7 +648,12 @@ func TestBrowserEnglishRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The confirmation's link to the follow-up space keeps the language.
+	// The reporter checks the code they wrote down (until then the site's
+	// links ask before leaving the only page that shows it), then the
+	// confirmation's link to the follow-up space keeps the language.
+	b.typeInto("#retype-code", code)
+	b.click(`form#retype [type="submit"]`)
+	b.waitText("the code checked", "#retype-result", str("js.confirm.retype.ok"))
 	b.click("#to-followup")
 	b.waitJS("the follow-up page", `location.pathname.endsWith("/suivi") && document.readyState === "complete"`)
 	if q := eval[string](b, `location.search`); q != "?lang=en" {

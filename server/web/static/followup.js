@@ -380,6 +380,8 @@
   // its code shown once.
   let inviting = false;
   let inviteCode = "";
+  let inviteKept = false; // copied: the witness has it elsewhere
+  L.guardLeaving(() => (inviteCode && !inviteKept ? t("followup.invite.leave") : ""));
   $("make-invite").addEventListener("click", async () => {
     if (inviting || inviteCode) return;
     const button = $("make-invite");
@@ -417,7 +419,7 @@
     const failed = () => { s.textContent = t("followup.invite.copyfailed"); };
     if (!inviteCode) return;
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(inviteCode).then(() => { s.textContent = t("followup.invite.copied"); }, failed);
+      navigator.clipboard.writeText(inviteCode).then(() => { inviteKept = true; s.textContent = t("followup.invite.copied"); }, failed);
     } else failed();
   });
 
