@@ -237,15 +237,29 @@ const L = (() => {
   // errorBox shows a form's problems in box (a role=alert element): a list
   // of [field, message] pairs, each message a link that focuses its field.
   function errorBox(box, form) {
+    let described = []; // [field, id added to its aria-describedby]
     function clear() {
       box.hidden = true;
       box.replaceChildren();
       for (const f of form.querySelectorAll("[aria-invalid]")) f.removeAttribute("aria-invalid");
+      for (const [field, id] of described) {
+        const rest = (field.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && x !== id);
+        if (rest.length) field.setAttribute("aria-describedby", rest.join(" ")); else field.removeAttribute("aria-describedby");
+      }
+      described = [];
     }
+    // fail lists the problems; each invalid field is described by its
+    // message too, so that a screen reader says why when it gets there.
     function fail(messages) {
-      box.replaceChildren(el("p", { text: t("form.errors") }), el("ul", {}, ...messages.map(([field, msg]) => {
-        if (field) field.setAttribute("aria-invalid", "true");
-        return el("li", {}, field ? el("a", { href: "#" + field.id, onclick: (ev) => { ev.preventDefault(); field.focus(); }, text: msg }) : msg);
+      clear();
+      box.replaceChildren(el("p", { text: t("form.errors") }), el("ul", {}, ...messages.map(([field, msg], i) => {
+        const id = (box.id || "errors") + "-" + i;
+        if (field) {
+          field.setAttribute("aria-invalid", "true");
+          field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + id).trim());
+          described.push([field, id]);
+        }
+        return el("li", { id }, field ? el("a", { href: "#" + field.id, onclick: (ev) => { ev.preventDefault(); field.focus(); }, text: msg }) : msg);
       })));
       box.hidden = false;
       box.focus();
