@@ -33,7 +33,13 @@ func TestWitnessInvitation(t *testing.T) {
 	hash := casecode.AuthHash(is.AuthSecret[:])
 	sealed := sealTo(t, is.ReporterIdentity.Recipient(), []byte(`{"org_id":"cdg-69","route":"avdhas"}`))
 	inv := api.Invitation{LookupID: is.LookupIDHex(), AuthHash: hash[:], Ciphertext: sealed}
+	var stBefore, stAfter api.CaseStatus
+	e.must(req{method: "GET", path: witness.path(""), token: witness.token}, http.StatusOK, &stBefore)
 	e.must(req{method: "POST", path: witness.path("/invitation"), token: witness.token, body: inv}, http.StatusNoContent, nil)
+	e.must(req{method: "GET", path: witness.path(""), token: witness.token}, http.StatusOK, &stAfter)
+	if stBefore.Invited || !stAfter.Invited {
+		t.Errorf("the witness's status says invited %v before the invitation and %v after, want false then true", stBefore.Invited, stAfter.Invited)
+	}
 	other := inv
 	other.LookupID = hex.EncodeToString(randomBytes(16))
 	if r := e.do(req{method: "POST", path: witness.path("/invitation"), token: witness.token, body: other}); r.status != http.StatusConflict {

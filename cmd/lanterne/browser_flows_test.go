@@ -522,15 +522,14 @@ func TestBrowserWitnessInvitationConsent(t *testing.T) {
 			b.open("about:blank") // the same address again would only change the fragment
 			b.openFollowup(e.page(e.server, "suivi", "fr"), wr.Code.String())
 			b.waitJS("the consent on the witness's page", fmt.Sprintf(`document.querySelector("#deadlines").textContent.includes(%q)`, b.jsString(state)))
-			// A second invitation is refused by the server: the page says
-			// so beside the button, and no longer offers it.
-			b.click("#make-invite")
-			b.waitText("the second invitation refused", "#invite-error", b.jsString("followup.invite.conflict"))
+			// The case has its one invitation: the reopened page says so
+			// and offers no second one.
+			b.waitText("the invitation already made", "#invite-error", b.jsString("followup.invite.conflict"))
 			if got := b.text("#invite-code"); got != "" {
-				t.Errorf("after a refused second invitation #invite-code reads %q", got)
+				t.Errorf("the reopened page's #invite-code reads %q", got)
 			}
 			if b.shown("#make-invite") {
-				t.Error("after a refused second invitation the page still offers #make-invite")
+				t.Error("the reopened page offers #make-invite for a case that already made its invitation")
 			}
 			for _, e := range b.pageErrors() {
 				t.Error(e)

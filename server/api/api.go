@@ -117,6 +117,7 @@ type CaseStatus struct {
 	History           []StatusChange `json:"history"`
 	Witness           bool           `json:"witness"`
 	AwaitingConsent   bool           `json:"awaiting_consent"`
+	Invited           bool           `json:"invited,omitempty"` // a witness's case issued its invitation (one per case)
 	ConsentGiven      *bool          `json:"consent_given,omitempty"`
 	MeetingRequested  bool           `json:"meeting_requested"`
 	IdentityState     string         `json:"identity_state"` // none, sealed, requested, released

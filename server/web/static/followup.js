@@ -83,6 +83,12 @@
 
     // Witness: invite the presumed victim; victim: consent.
     $("invite").hidden = !(st.witness && c.party === "reporter" && st.channel === "avdhas");
+    // A case makes one invitation: once made (here or on an earlier visit),
+    // the page offers no other.
+    if (st.invited && !inviteCode) {
+      $("invite-ask").hidden = true;
+      $("invite-error").textContent = t("followup.invite.conflict");
+    }
     $("consent").hidden = c.party !== "victim";
     if (c.party === "victim") drawConsent();
   }
