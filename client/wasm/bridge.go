@@ -292,6 +292,9 @@ type itemView struct {
 	SHA256     string   `json:"sha256"`
 	Removed    []string `json:"removed,omitempty"` // metadata removed from a file
 	Unscrubbed bool     `json:"unscrubbed,omitempty"`
+	// Rotated: the EXIF orientation went with the EXIF block, so the
+	// image may now show turned or mirrored to the referents.
+	Rotated bool `json:"rotated,omitempty"`
 }
 
 func viewItems(items []client.ReceiptItem) []itemView {
@@ -300,6 +303,7 @@ func viewItems(items []client.ReceiptItem) []itemView {
 		v := itemView{Kind: it.Kind, Name: it.Name, Size: it.Size, SHA256: it.SHA256}
 		if it.Scrub != nil {
 			v.Unscrubbed = it.Scrub.Unscrubbed
+			v.Rotated = it.Scrub.Orientation != 0
 			for _, r := range it.Scrub.Removed {
 				v.Removed = append(v.Removed, string(r))
 			}

@@ -42,7 +42,8 @@ const Receipt = (() => {
     }
     document.getElementById("receipt-items").replaceChildren(...r.items.map((it) => el("tr", {},
       el("td", {}, itemName(it), it.unscrubbed ? el("span", { class: "note", text: " " + t("item.unscrubbed") }) : null,
-        it.removed && it.removed.length ? el("span", { class: "note", text: " " + t("item.scrubbed", { what: it.removed.map((x) => t("scrub." + x)).join(", ") }) }) : null),
+        it.removed && it.removed.length ? el("span", { class: "note", text: " " + t("item.scrubbed", { what: it.removed.map((x) => t("scrub." + x)).join(", ") }) }) : null,
+        it.rotated ? el("span", { class: "note", text: " " + t("item.rotated") }) : null),
       el("td", { text: formatSize(it.size) }),
       el("td", { class: "hash", text: it.sha256 }))));
 
