@@ -49,7 +49,7 @@ func commands() []command {
 		{"serve", "run the server", cmdServe},
 		{"demo", "run a local demo server with a demo organisation and referent", cmdDemo},
 		{"org", "manage an organisation: init, add-referent, remove-referent, publish, register", cmdOrg},
-		{"referent", "a referent's workstation: keygen, inbox, show, reply, status, request-identity, export", cmdReferent},
+		{"referent", "a referent's workstation: keygen, inbox, show, reply, status, request-identity, export, ui (local web app on 127.0.0.1)", cmdReferent},
 		{"report", "report and follow a case: submit, status, messages, reply, attach, release-identity", cmdReport},
 		{"audit", "check a store holds only ciphertext: audit store PATH", cmdAudit},
 		{"backup", "copy a running server's store: backup --server URL --out FILE", cmdBackup},

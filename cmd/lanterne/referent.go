@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lanterne/lanterne/client"
+	"github.com/lanterne/lanterne/client/workstation"
 	"github.com/lanterne/lanterne/crypto/envelope"
 	"github.com/lanterne/lanterne/server/api"
 
@@ -79,7 +80,7 @@ func referentKeygen(e *env, args []string) error {
 
 func referentClient(ctx context.Context, e *env, sub string, args []string) error {
 	switch sub {
-	case "inbox", "show", "reply", "status", "request-identity", "export":
+	case "inbox", "show", "reply", "status", "request-identity", "export", "ui":
 	default:
 		return usagef("unknown referent subcommand %q", sub)
 	}
@@ -96,7 +97,7 @@ func referentClient(ctx context.Context, e *env, sub string, args []string) erro
 	if *keyFile == "" {
 		return usagef("--key is required")
 	}
-	if sub != "inbox" && *caseID == "" {
+	if sub != "inbox" && sub != "ui" && *caseID == "" {
 		return usagef("--case is required")
 	}
 	sealed, err := os.ReadFile(*keyFile)
@@ -118,6 +119,18 @@ func referentClient(ctx context.Context, e *env, sub string, args []string) erro
 	rs, err := c.Login(ctx, d, key)
 	if err != nil {
 		return err
+	}
+	if sub == "ui" {
+		ws, err := workstation.New(workstation.Config{Session: workstation.Adapt(rs), Referent: key.ID})
+		if err != nil {
+			return err
+		}
+		ln, first, err := ws.Listen()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Your workstation is at (open it in your browser; its key opens this session: do not share it):\n  %s\nIt listens on this computer only. Press Ctrl-C to stop.\n", first)
+		return ws.Serve(ctx, ln)
 	}
 	if sub == "inbox" {
 		cases, err := rs.Inbox(ctx)

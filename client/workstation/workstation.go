@@ -1,0 +1,280 @@
+package workstation
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lanterne/lanterne/client"
+	"github.com/lanterne/lanterne/crypto/envelope"
+	"github.com/lanterne/lanterne/server/api"
+)
+
+// Session is what the workstation needs of the referent's logged-in
+// session; Adapt gives it for a *client.ReferentSession.
+type Session interface {
+	Inbox(ctx context.Context) ([]api.CaseStatus, error)
+	Open(ctx context.Context, lookupID string) (Case, error)
+}
+
+// Case is one opened case.
+type Case interface {
+	Case() api.CaseStatus
+	Report() envelope.Report
+	Messages(ctx context.Context) ([]client.Message, error)
+	Reply(ctx context.Context, body string) (uint64, error)
+}
+
+// Adapt returns the Session of a referent's client session.
+func Adapt(rs *client.ReferentSession) Session { return adapter{rs} }
+
+type adapter struct{ rs *client.ReferentSession }
+
+func (a adapter) Inbox(ctx context.Context) ([]api.CaseStatus, error) { return a.rs.Inbox(ctx) }
+func (a adapter) Open(ctx context.Context, id string) (Case, error) {
+	c, err := a.rs.Open(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Config is what the workstation serves.
+type Config struct {
+	Session Session
+	// Referent names the logged-in referent in the pages.
+	Referent string
+	// Logger receives failures (never content). Nil discards.
+	Logger *slog.Logger
+	// Now is the clock for the days left. Nil means time.Now.
+	Now func() time.Time
+}
+
+//go:embed templates
+var templateFS embed.FS
+
+// Workstation is the referent's local app.
+type Workstation struct {
+	cfg   Config
+	token string
+	tmpl  *template.Template
+
+	mu    sync.Mutex
+	cases map[string]Case // opened cases, by lookup id
+}
+
+// New returns a Workstation with a fresh token.
+func New(cfg Config) (*Workstation, error) {
+	if cfg.Session == nil {
+		return nil, errors.New("workstation: Config.Session is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	t, err := template.New("").Funcs(template.FuncMap{"short": short}).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Workstation{cfg: cfg, token: newToken(), tmpl: t, cases: map[string]Case{}}, nil
+}
+
+// Listen opens a random port on 127.0.0.1 (never another interface) and
+// returns the listener and the first URL to open in the referent's
+// browser, which holds the token.
+func (ws *Workstation) Listen() (net.Listener, string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	return ln, "http://" + ln.Addr().String() + "/open?token=" + ws.token, nil
+}
+
+// Handler is the app behind the guard, for the address ln listens on.
+func (ws *Workstation) Handler(addr string) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", ws.inbox)
+	mux.HandleFunc("GET /case/{id}", ws.showCase)
+	mux.HandleFunc("POST /case/{id}/reply", ws.reply)
+	mux.HandleFunc("GET /style.css", ws.style)
+	return &guard{host: addr, token: ws.token, next: mux}
+}
+
+// Serve serves on ln until ctx ends.
+func (ws *Workstation) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{Handler: ws.Handler(ln.Addr().String()), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		hs.Close()
+	}()
+	err := hs.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// inboxRow is one case in the inbox.
+type inboxRow struct {
+	ID, Route, Status, Received string
+	Category                    string
+	AckLeft, FeedbackLeft       string
+	Overdue                     []string
+	Unread                      uint64
+	Err                         string
+}
+
+func (ws *Workstation) inbox(w http.ResponseWriter, r *http.Request) {
+	cases, err := ws.cfg.Session.Inbox(r.Context())
+	if err != nil {
+		ws.fail(w, err)
+		return
+	}
+	today := ws.cfg.Now()
+	rows := make([]inboxRow, 0, len(cases))
+	for _, cs := range cases {
+		row := inboxRow{ID: cs.LookupID, Route: cs.Route, Status: cs.Status, Received: cs.Received, Overdue: cs.Overdue,
+			AckLeft: daysLeft(today, cs.Deadlines.AckDue), FeedbackLeft: daysLeft(today, cs.Deadlines.FeedbackDue)}
+		if c, err := ws.open(r.Context(), cs.LookupID); err != nil {
+			row.Err = "illisible"
+		} else {
+			row.Category = envelope.CategoryLabel(c.Report().Category, "fr")
+		}
+		rows = append(rows, row)
+	}
+	// Overdue cases first, then the oldest.
+	slices.SortStableFunc(rows, func(a, b inboxRow) int {
+		if (len(a.Overdue) > 0) != (len(b.Overdue) > 0) {
+			if len(a.Overdue) > 0 {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Received, b.Received)
+	})
+	ws.render(w, "inbox.html", map[string]any{"Referent": ws.cfg.Referent, "Rows": rows})
+}
+
+// open returns the case, opened once per run of the app.
+func (ws *Workstation) open(ctx context.Context, id string) (Case, error) {
+	ws.mu.Lock()
+	c, ok := ws.cases[id]
+	ws.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := ws.cfg.Session.Open(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ws.mu.Lock()
+	ws.cases[id] = c
+	ws.mu.Unlock()
+	return c, nil
+}
+
+func (ws *Workstation) showCase(w http.ResponseWriter, r *http.Request) {
+	c, err := ws.open(r.Context(), r.PathValue("id"))
+	if err != nil {
+		ws.fail(w, err)
+		return
+	}
+	msgs, err := c.Messages(r.Context())
+	if err != nil {
+		ws.fail(w, err)
+		return
+	}
+	rep := c.Report()
+	ws.render(w, "case.html", map[string]any{
+		"Referent": ws.cfg.Referent, "Status": c.Case(), "Report": rep,
+		"Category": envelope.CategoryLabel(rep.Category, "fr"), "Messages": msgs,
+		"Sent": r.URL.Query().Get("sent") == "1",
+	})
+}
+
+// maxReply bounds a reply typed in the form.
+const maxReply = 64 << 10
+
+func (ws *Workstation) reply(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxReply+4<<10)
+	if err := r.ParseForm(); err != nil {
+		refuse(w, http.StatusRequestEntityTooLarge, "the reply is too long")
+		return
+	}
+	body := r.PostForm.Get("body")
+	if strings.TrimSpace(body) == "" || len(body) > maxReply {
+		refuse(w, http.StatusBadRequest, "write a reply of at most 64 KiB")
+		return
+	}
+	c, err := ws.open(r.Context(), r.PathValue("id"))
+	if err != nil {
+		ws.fail(w, err)
+		return
+	}
+	if _, err := c.Reply(r.Context(), body); err != nil {
+		ws.fail(w, err)
+		return
+	}
+	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?sent=1", http.StatusSeeOther)
+}
+
+func (ws *Workstation) render(w http.ResponseWriter, name string, data any) {
+	var b strings.Builder
+	if err := ws.tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		ws.cfg.Logger.Error("workstation: rendering", "page", name, "error", err)
+		refuse(w, http.StatusInternalServerError, "rendering failed")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write([]byte(b.String()))
+}
+
+// fail answers an error of the server or of decryption, without its
+// details in the page (they may name ids) beyond its kind.
+func (ws *Workstation) fail(w http.ResponseWriter, err error) {
+	var ae *client.APIError
+	switch {
+	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
+		refuse(w, http.StatusNotFound, "no such case")
+	default:
+		ws.cfg.Logger.Error("workstation: request failed", "error", err)
+		refuse(w, http.StatusBadGateway, "the server or the decryption failed; see the terminal")
+	}
+}
+
+func (ws *Workstation) style(w http.ResponseWriter, r *http.Request) {
+	b, _ := templateFS.ReadFile("templates/style.css")
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Write(b)
+}
+
+// daysLeft says how many days remain before a due day ("2026-12-10"),
+// negative when past; "" without a day.
+func daysLeft(now time.Time, due string) string {
+	d, err := time.ParseInLocation("2006-01-02", due, now.Location())
+	if err != nil {
+		return ""
+	}
+	y, m, dd := now.Date()
+	today := time.Date(y, m, dd, 0, 0, 0, 0, now.Location())
+	return fmt.Sprint(int(d.Sub(today).Hours() / 24))
+}
+
+// short is the first 8 characters of a lookup id, for people.
+func short(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}

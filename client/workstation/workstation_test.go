@@ -1,0 +1,222 @@
+package workstation
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lanterne/lanterne/client"
+	"github.com/lanterne/lanterne/crypto/envelope"
+	"github.com/lanterne/lanterne/server/api"
+)
+
+type fakeCase struct {
+	st      api.CaseStatus
+	rep     envelope.Report
+	replies []string
+}
+
+func (f *fakeCase) Case() api.CaseStatus    { return f.st }
+func (f *fakeCase) Report() envelope.Report { return f.rep }
+func (f *fakeCase) Messages(context.Context) ([]client.Message, error) {
+	var out []client.Message
+	for i, r := range f.replies {
+		m := client.Message{Seq: uint64(i + 1), Verified: true}
+		m.Author, m.Kind, m.Body = "alice", envelope.MessageText, r
+		out = append(out, m)
+	}
+	return out, nil
+}
+func (f *fakeCase) Reply(_ context.Context, body string) (uint64, error) {
+	f.replies = append(f.replies, body)
+	return uint64(len(f.replies)), nil
+}
+
+type fakeSession map[string]*fakeCase
+
+func (s fakeSession) Inbox(context.Context) ([]api.CaseStatus, error) {
+	var out []api.CaseStatus
+	for _, c := range s {
+		out = append(out, c.st)
+	}
+	return out, nil
+}
+func (s fakeSession) Open(_ context.Context, id string) (Case, error) {
+	c, ok := s[id]
+	if !ok {
+		return nil, &client.APIError{Status: 404}
+	}
+	return c, nil
+}
+
+var testNow = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+
+func newTestApp(t *testing.T) (*Workstation, fakeSession, *httptest.Server) {
+	t.Helper()
+	s := fakeSession{
+		"aaaaaaaa000000000000000000000001": {st: api.CaseStatus{LookupID: "aaaaaaaa000000000000000000000001", Route: "avdhas", Status: "received", Received: "2026-11-30",
+			Deadlines: api.Deadlines{AckDue: "2026-12-09", FeedbackDue: "2027-03-09"}},
+			rep: envelope.Report{Category: envelope.CategorySexistAct, Facts: "FAITS-UN"}},
+		"bbbbbbbb000000000000000000000002": {st: api.CaseStatus{LookupID: "bbbbbbbb000000000000000000000002", Route: "avdhas", Status: "received", Received: "2026-12-01",
+			Deadlines: api.Deadlines{AckDue: "2026-11-20"}, Overdue: []string{"ack"}},
+			rep: envelope.Report{Category: envelope.CategoryMoralHarassment, Facts: "FAITS-DEUX"}},
+	}
+	ws, err := New(Config{Session: s, Referent: "Alice", Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Config.Handler = ws.Handler(ts.Listener.Addr().String())
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ws, s, ts
+}
+
+// browser is a client that keeps cookies and does not follow redirects.
+func browserFor(t *testing.T) *http.Client {
+	t.Helper()
+	jar := &cookieJar{}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+type cookieJar struct{ cookies []*http.Cookie }
+
+func (j *cookieJar) SetCookies(_ *url.URL, cs []*http.Cookie) { j.cookies = append(j.cookies, cs...) }
+func (j *cookieJar) Cookies(*url.URL) []*http.Cookie          { return j.cookies }
+
+func do(t *testing.T, hc *http.Client, method, u string, header map[string]string, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	if resp.Header.Get("Content-Security-Policy") == "" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("%s %s: missing security headers", method, u)
+	}
+	return resp.StatusCode, b.String()
+}
+
+func TestGuard(t *testing.T) {
+	ws, _, ts := newTestApp(t)
+	origin := ts.URL
+	anon := browserFor(t)
+	// Without the token, nothing, and no content.
+	for _, path := range []string{"/", "/case/aaaaaaaa000000000000000000000001", "/open?token=wrong", "/open"} {
+		if status, body := do(t, anon, "GET", origin+path, nil, ""); status != http.StatusForbidden || strings.Contains(body, "FAITS") {
+			t.Errorf("GET %s without the token: %d", path, status)
+		}
+	}
+	// The first URL gives the session, and leaves for "/" without the token.
+	hc := browserFor(t)
+	status, _ := do(t, hc, "GET", origin+"/open?token="+ws.token, nil, "")
+	if status != http.StatusSeeOther {
+		t.Fatalf("the first URL: %d", status)
+	}
+	if status, body := do(t, hc, "GET", origin+"/", nil, ""); status != 200 || !strings.Contains(body, "Agissement sexiste") {
+		t.Fatalf("inbox with the session: %d", status)
+	}
+	// DNS rebinding: another Host name for the same address is refused.
+	if status, _ := do(t, hc, "GET", origin+"/", map[string]string{"Host": "evil.example:80"}, ""); status != http.StatusForbidden {
+		t.Errorf("another Host: %d", status)
+	}
+	// Another page in the same browser cannot post for the referent.
+	form := "body=" + url.QueryEscape("réponse")
+	reply := origin + "/case/aaaaaaaa000000000000000000000001/reply"
+	for name, h := range map[string]map[string]string{
+		"no origin":           nil,
+		"other origin":        {"Origin": "http://evil.example"},
+		"cross-site fetch":    {"Sec-Fetch-Site": "cross-site"},
+		"other loopback port": {"Origin": "http://127.0.0.1:1"},
+	} {
+		if status, _ := do(t, hc, "POST", reply, h, form); status != http.StatusForbidden {
+			t.Errorf("POST with %s: %d, want 403", name, status)
+		}
+	}
+	if status, _ := do(t, hc, "POST", reply, map[string]string{"Origin": origin}, form); status != http.StatusSeeOther {
+		t.Errorf("POST from its own page: %d", status)
+	}
+}
+
+func TestInboxAndReply(t *testing.T) {
+	ws, s, ts := newTestApp(t)
+	hc := browserFor(t)
+	do(t, hc, "GET", ts.URL+"/open?token="+ws.token, nil, "")
+	_, body := do(t, hc, "GET", ts.URL+"/", nil, "")
+	late, fresh := strings.Index(body, "bbbbbbbb"), strings.Index(body, "aaaaaaaa")
+	if late < 0 || fresh < 0 || late > fresh {
+		t.Errorf("the overdue case is not listed first")
+	}
+	if !strings.Contains(body, "Harcèlement moral") || !strings.Contains(body, "<td>8</td>") {
+		t.Errorf("the inbox lacks the decrypted category or the days left:\n%s", body)
+	}
+	status, _ := do(t, hc, "POST", ts.URL+"/case/aaaaaaaa000000000000000000000001/reply", map[string]string{"Origin": ts.URL}, "body="+url.QueryEscape("Bien reçu <b>merci</b>"))
+	if status != http.StatusSeeOther {
+		t.Fatalf("reply: %d", status)
+	}
+	if got := s["aaaaaaaa000000000000000000000001"].replies; len(got) != 1 || got[0] != "Bien reçu <b>merci</b>" {
+		t.Errorf("replies sent: %q", got)
+	}
+	_, page := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001?sent=1", nil, "")
+	if !strings.Contains(page, "FAITS-UN") || !strings.Contains(page, "Bien reçu &lt;b&gt;merci&lt;/b&gt;") {
+		t.Errorf("the case page lacks the report or the escaped reply")
+	}
+	if status, _ := do(t, hc, "POST", ts.URL+"/case/aaaaaaaa000000000000000000000001/reply", map[string]string{"Origin": ts.URL}, "body=+"); status != http.StatusBadRequest {
+		t.Errorf("an empty reply: %d", status)
+	}
+	if status, _ := do(t, hc, "GET", ts.URL+"/case/cccccccc000000000000000000000003", nil, ""); status != http.StatusNotFound {
+		t.Errorf("an unknown case: %d", status)
+	}
+}
+
+func TestListensOnLoopbackOnly(t *testing.T) {
+	ws, err := New(Config{Session: fakeSession{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, first, err := ws.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().(*net.TCPAddr)
+	if !addr.IP.IsLoopback() || addr.Port == 0 {
+		t.Errorf("listens on %s", addr)
+	}
+	u, err := url.Parse(first)
+	if err != nil || u.Host != ln.Addr().String() || len(u.Query().Get("token")) < 40 {
+		t.Errorf("first URL %q", first)
+	}
+	other, _ := New(Config{Session: fakeSession{}})
+	if other.token == ws.token {
+		t.Error("two workstations share a token")
+	}
+}
