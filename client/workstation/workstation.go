@@ -17,6 +17,7 @@ import (
 	"github.com/lanterne/lanterne/client"
 	"github.com/lanterne/lanterne/crypto/envelope"
 	"github.com/lanterne/lanterne/server/api"
+	"github.com/lanterne/lanterne/server/workflow"
 )
 
 // Session is what the workstation needs of the referent's logged-in
@@ -32,6 +33,10 @@ type Case interface {
 	Report() envelope.Report
 	Messages(ctx context.Context) ([]client.Message, error)
 	Reply(ctx context.Context, body string) (uint64, error)
+	Identity() (*envelope.Identity, string)
+	RequestIdentity(ctx context.Context, text string) error
+	SetStatus(ctx context.Context, status, notice string) error
+	Refresh(ctx context.Context) error
 }
 
 // Adapt returns the Session of a referent's client session.
@@ -107,6 +112,8 @@ func (ws *Workstation) Handler(addr string) http.Handler {
 	mux.HandleFunc("GET /{$}", ws.inbox)
 	mux.HandleFunc("GET /case/{id}", ws.showCase)
 	mux.HandleFunc("POST /case/{id}/reply", ws.reply)
+	mux.HandleFunc("POST /case/{id}/identity-request", ws.identityRequest)
+	mux.HandleFunc("POST /case/{id}/status", ws.setStatus)
 	mux.HandleFunc("GET /style.css", ws.style)
 	return &guard{host: addr, token: ws.token, next: mux}
 }
@@ -190,16 +197,22 @@ func (ws *Workstation) showCase(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, err)
 		return
 	}
+	if err := c.Refresh(r.Context()); err != nil {
+		ws.fail(w, err)
+		return
+	}
 	msgs, err := c.Messages(r.Context())
 	if err != nil {
 		ws.fail(w, err)
 		return
 	}
 	rep := c.Report()
+	id, idState := c.Identity()
 	ws.render(w, "case.html", map[string]any{
 		"Referent": ws.cfg.Referent, "Status": c.Case(), "Report": rep,
 		"Category": envelope.CategoryLabel(rep.Category, "fr"), "Messages": msgs,
-		"Sent": r.URL.Query().Get("sent") == "1",
+		"Done": r.URL.Query().Get("done"), "Identity": id, "IdentityState": idState,
+		"Next": nextStatuses(c.Case().Status),
 	})
 }
 
@@ -207,14 +220,12 @@ func (ws *Workstation) showCase(w http.ResponseWriter, r *http.Request) {
 const maxReply = 64 << 10
 
 func (ws *Workstation) reply(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxReply+4<<10)
-	if err := r.ParseForm(); err != nil {
-		refuse(w, http.StatusRequestEntityTooLarge, "the reply is too long")
+	body, ok := formText(w, r, "body")
+	if !ok {
 		return
 	}
-	body := r.PostForm.Get("body")
-	if strings.TrimSpace(body) == "" || len(body) > maxReply {
-		refuse(w, http.StatusBadRequest, "write a reply of at most 64 KiB")
+	if strings.TrimSpace(body) == "" {
+		refuse(w, http.StatusBadRequest, "write a reply")
 		return
 	}
 	c, err := ws.open(r.Context(), r.PathValue("id"))
@@ -226,7 +237,76 @@ func (ws *Workstation) reply(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, err)
 		return
 	}
-	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?sent=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?done=sent", http.StatusSeeOther)
+}
+
+// formText reads a POSTed form's field, at most maxReply bytes.
+func formText(w http.ResponseWriter, r *http.Request, field string) (string, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxReply+4<<10)
+	if err := r.ParseForm(); err != nil {
+		refuse(w, http.StatusRequestEntityTooLarge, "the text is too long")
+		return "", false
+	}
+	v := r.PostForm.Get(field)
+	if len(v) > maxReply {
+		refuse(w, http.StatusBadRequest, "the text is longer than 64 KiB")
+		return "", false
+	}
+	return v, true
+}
+
+func (ws *Workstation) identityRequest(w http.ResponseWriter, r *http.Request) {
+	text, ok := formText(w, r, "text")
+	if !ok {
+		return
+	}
+	c, err := ws.open(r.Context(), r.PathValue("id"))
+	if err != nil {
+		ws.fail(w, err)
+		return
+	}
+	if err := c.RequestIdentity(r.Context(), text); err != nil {
+		ws.fail(w, err)
+		return
+	}
+	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?done=requested", http.StatusSeeOther)
+}
+
+// statuses are the workflow's statuses, in the order a case goes.
+var statuses = []workflow.Status{workflow.Acknowledged, workflow.InAnalysis, workflow.Oriented, workflow.Closed}
+
+// nextStatuses are the statuses a case may move to from cur
+// (workflow.Status.CanMove, the server's own rule).
+func nextStatuses(cur string) []string {
+	var out []string
+	for _, s := range statuses {
+		if workflow.Status(cur).CanMove(s) == nil {
+			out = append(out, string(s))
+		}
+	}
+	return out
+}
+
+func (ws *Workstation) setStatus(w http.ResponseWriter, r *http.Request) {
+	notice, ok := formText(w, r, "notice")
+	if !ok {
+		return
+	}
+	to := r.PostForm.Get("to")
+	c, err := ws.open(r.Context(), r.PathValue("id"))
+	if err != nil {
+		ws.fail(w, err)
+		return
+	}
+	if !slices.Contains(nextStatuses(c.Case().Status), to) {
+		refuse(w, http.StatusBadRequest, "not a next status of this case")
+		return
+	}
+	if err := c.SetStatus(r.Context(), to, notice); err != nil {
+		ws.fail(w, err)
+		return
+	}
+	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?done=status", http.StatusSeeOther)
 }
 
 func (ws *Workstation) render(w http.ResponseWriter, name string, data any) {

@@ -16,10 +16,25 @@ import (
 )
 
 type fakeCase struct {
-	st      api.CaseStatus
-	rep     envelope.Report
-	replies []string
+	st       api.CaseStatus
+	rep      envelope.Report
+	replies  []string
+	requests []string
+	notices  []string
 }
+
+func (f *fakeCase) Identity() (*envelope.Identity, string) { return nil, f.st.IdentityState }
+func (f *fakeCase) RequestIdentity(_ context.Context, text string) error {
+	f.requests = append(f.requests, text)
+	f.st.IdentityState = "requested"
+	return nil
+}
+func (f *fakeCase) SetStatus(_ context.Context, status, notice string) error {
+	f.st.Status = status
+	f.notices = append(f.notices, notice)
+	return nil
+}
+func (f *fakeCase) Refresh(context.Context) error { return nil }
 
 func (f *fakeCase) Case() api.CaseStatus    { return f.st }
 func (f *fakeCase) Report() envelope.Report { return f.rep }
@@ -185,7 +200,7 @@ func TestInboxAndReply(t *testing.T) {
 	if got := s["aaaaaaaa000000000000000000000001"].replies; len(got) != 1 || got[0] != "Bien reçu <b>merci</b>" {
 		t.Errorf("replies sent: %q", got)
 	}
-	_, page := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001?sent=1", nil, "")
+	_, page := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001?done=sent", nil, "")
 	if !strings.Contains(page, "FAITS-UN") || !strings.Contains(page, "Bien reçu &lt;b&gt;merci&lt;/b&gt;") {
 		t.Errorf("the case page lacks the report or the escaped reply")
 	}
@@ -218,5 +233,37 @@ func TestListensOnLoopbackOnly(t *testing.T) {
 	other, _ := New(Config{Session: fakeSession{}})
 	if other.token == ws.token {
 		t.Error("two workstations share a token")
+	}
+}
+
+func TestIdentityRequestAndStatus(t *testing.T) {
+	ws, s, ts := newTestApp(t)
+	hc := browserFor(t)
+	do(t, hc, "GET", ts.URL+"/open?token="+ws.token, nil, "")
+	own := map[string]string{"Origin": ts.URL}
+	c := s["aaaaaaaa000000000000000000000001"]
+	c.st.IdentityState = "sealed"
+	_, page := do(t, hc, "GET", ts.URL+"/case/"+c.st.LookupID, nil, "")
+	if !strings.Contains(page, "/identity-request") || !strings.Contains(page, `<option value="acknowledged">`) || strings.Contains(page, `<option value="in_analysis">`) {
+		t.Errorf("a received case with a sealed identity: the page should offer the request and only the workflow's next statuses")
+	}
+	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/identity-request", own, "text="+url.QueryEscape("Pour vous protéger")); status != http.StatusSeeOther {
+		t.Fatalf("identity request: %d", status)
+	}
+	if len(c.requests) != 1 || c.requests[0] != "Pour vous protéger" {
+		t.Errorf("identity requests sent: %q", c.requests)
+	}
+	// A status the workflow does not allow from here is refused, and nothing is sent.
+	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/status", own, "to=in_analysis&notice=x"); status != http.StatusBadRequest || len(c.notices) != 0 {
+		t.Errorf("received → in_analysis: %d, notices %q", status, c.notices)
+	}
+	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/status", own, "to=acknowledged&notice="+url.QueryEscape("Nous accusons réception.")); status != http.StatusSeeOther {
+		t.Fatalf("acknowledge: %d", status)
+	}
+	if c.st.Status != "acknowledged" || len(c.notices) != 1 || c.notices[0] != "Nous accusons réception." {
+		t.Errorf("after acknowledging: status %s, notices %q", c.st.Status, c.notices)
+	}
+	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/status", map[string]string{"Origin": "http://evil.example"}, "to=closed"); status != http.StatusForbidden || c.st.Status != "acknowledged" {
+		t.Errorf("a cross-origin status change: %d, status %s", status, c.st.Status)
 	}
 }
