@@ -1,12 +1,15 @@
 package workstation
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"slices"
@@ -37,6 +40,7 @@ type Case interface {
 	RequestIdentity(ctx context.Context, text string) error
 	SetStatus(ctx context.Context, status, notice string) error
 	Refresh(ctx context.Context) error
+	Download(ctx context.Context, item envelope.EvidenceItem, w io.Writer) error
 }
 
 // Adapt returns the Session of a referent's client session.
@@ -114,6 +118,7 @@ func (ws *Workstation) Handler(addr string) http.Handler {
 	mux.HandleFunc("POST /case/{id}/reply", ws.reply)
 	mux.HandleFunc("POST /case/{id}/identity-request", ws.identityRequest)
 	mux.HandleFunc("POST /case/{id}/status", ws.setStatus)
+	mux.HandleFunc("GET /case/{id}/file/{file}", ws.download)
 	mux.HandleFunc("GET /style.css", ws.style)
 	return &guard{host: addr, token: ws.token, next: mux}
 }
@@ -212,7 +217,7 @@ func (ws *Workstation) showCase(w http.ResponseWriter, r *http.Request) {
 		"Referent": ws.cfg.Referent, "Status": c.Case(), "Report": rep,
 		"Category": envelope.CategoryLabel(rep.Category, "fr"), "Messages": msgs,
 		"Done": r.URL.Query().Get("done"), "Identity": id, "IdentityState": idState,
-		"Next": nextStatuses(c.Case().Status),
+		"Next": nextStatuses(c.Case().Status), "Files": client.EvidenceItems(msgs),
 	})
 }
 
@@ -238,6 +243,46 @@ func (ws *Workstation) reply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?done=sent", http.StatusSeeOther)
+}
+
+// maxInMemory is the largest file the app decrypts to hand to the
+// browser: it is checked whole before a byte is sent, so it is held in
+// memory; larger files go through lanterne referent export.
+const maxInMemory = 256 << 20
+
+// download hands the browser a file of the case, decrypted and checked
+// against its announcement, as an attachment: never rendered, whatever its
+// type claims.
+func (ws *Workstation) download(w http.ResponseWriter, r *http.Request) {
+	c, err := ws.open(r.Context(), r.PathValue("id"))
+	if err != nil {
+		ws.fail(w, err)
+		return
+	}
+	msgs, err := c.Messages(r.Context())
+	if err != nil {
+		ws.fail(w, err)
+		return
+	}
+	for _, it := range client.EvidenceItems(msgs) {
+		if it.FileID != r.PathValue("file") {
+			continue
+		}
+		if it.Size > maxInMemory {
+			refuse(w, http.StatusRequestEntityTooLarge, "this file is larger than 256 MiB: use lanterne referent export")
+			return
+		}
+		var b bytes.Buffer
+		if err := c.Download(r.Context(), it, &b); err != nil {
+			ws.fail(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": it.Name}))
+		w.Write(b.Bytes())
+		return
+	}
+	refuse(w, http.StatusNotFound, "no such file in this case")
 }
 
 // formText reads a POSTed form's field, at most maxReply bytes.

@@ -2,6 +2,8 @@ package workstation
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -35,11 +37,23 @@ func (f *fakeCase) SetStatus(_ context.Context, status, notice string) error {
 	return nil
 }
 func (f *fakeCase) Refresh(context.Context) error { return nil }
+func (f *fakeCase) Download(_ context.Context, it envelope.EvidenceItem, w io.Writer) error {
+	if it.FileID != testFile.FileID {
+		return errors.New("unknown file")
+	}
+	_, err := w.Write([]byte("<script>CONTENU</script>"))
+	return err
+}
+
+var testFile = envelope.EvidenceItem{FileID: "ffffffff000000000000000000000001", Name: "preuve <1>.html", MediaType: "text/html", Size: 24}
 
 func (f *fakeCase) Case() api.CaseStatus    { return f.st }
 func (f *fakeCase) Report() envelope.Report { return f.rep }
 func (f *fakeCase) Messages(context.Context) ([]client.Message, error) {
 	var out []client.Message
+	ev := client.Message{Seq: 100, Verified: true}
+	ev.Author, ev.Kind, ev.Evidence = "reporter", envelope.MessageEvidenceAdded, &testFile
+	out = append(out, ev)
 	for i, r := range f.replies {
 		m := client.Message{Seq: uint64(i + 1), Verified: true}
 		m.Author, m.Kind, m.Body = "alice", envelope.MessageText, r
@@ -265,5 +279,32 @@ func TestIdentityRequestAndStatus(t *testing.T) {
 	}
 	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/status", map[string]string{"Origin": "http://evil.example"}, "to=closed"); status != http.StatusForbidden || c.st.Status != "acknowledged" {
 		t.Errorf("a cross-origin status change: %d, status %s", status, c.st.Status)
+	}
+}
+
+func TestDownloadIsAnAttachment(t *testing.T) {
+	ws, _, ts := newTestApp(t)
+	hc := browserFor(t)
+	do(t, hc, "GET", ts.URL+"/open?token="+ws.token, nil, "")
+	_, page := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001", nil, "")
+	link := "/case/aaaaaaaa000000000000000000000001/file/" + testFile.FileID
+	if !strings.Contains(page, `href="`+link+`"`) || !strings.Contains(page, "preuve &lt;1&gt;.html") {
+		t.Fatalf("the case page does not list the file")
+	}
+	req, _ := http.NewRequest("GET", ts.URL+link, nil)
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "<script>CONTENU</script>" {
+		t.Fatalf("download: %d %q", resp.StatusCode, body)
+	}
+	if ct, cd := resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"); ct != "application/octet-stream" || !strings.HasPrefix(cd, "attachment;") {
+		t.Errorf("a file claiming text/html is served as %q, %q: it must never render", ct, cd)
+	}
+	if status, _ := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001/file/ffffffff000000000000000000000009", nil, ""); status != http.StatusNotFound {
+		t.Errorf("an unknown file: %d", status)
 	}
 }
