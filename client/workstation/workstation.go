@@ -41,6 +41,7 @@ type Case interface {
 	SetStatus(ctx context.Context, status, notice string) error
 	Refresh(ctx context.Context) error
 	Download(ctx context.Context, item envelope.EvidenceItem, w io.Writer) error
+	MarkRead(ctx context.Context, seq uint64) error
 }
 
 // Adapt returns the Session of a referent's client session.
@@ -143,7 +144,7 @@ type inboxRow struct {
 	Category                    string
 	AckLeft, FeedbackLeft       string
 	Overdue                     []string
-	Unread                      uint64
+	Unread                      uint64 // messages after the last one a referent read
 	Err                         string
 }
 
@@ -154,14 +155,24 @@ func (ws *Workstation) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := ws.cfg.Now()
+	// The search runs here, on the decrypted reports: the server never
+	// sees what a referent looks for.
+	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
 	rows := make([]inboxRow, 0, len(cases))
 	for _, cs := range cases {
 		row := inboxRow{ID: cs.LookupID, Route: cs.Route, Status: cs.Status, Received: cs.Received, Overdue: cs.Overdue,
 			AckLeft: daysLeft(today, cs.Deadlines.AckDue), FeedbackLeft: daysLeft(today, cs.Deadlines.FeedbackDue)}
-		if c, err := ws.open(r.Context(), cs.LookupID); err != nil {
+		if cs.Messages > cs.ReadByReferents {
+			row.Unread = cs.Messages - cs.ReadByReferents
+		}
+		c, err := ws.open(r.Context(), cs.LookupID)
+		if err != nil {
 			row.Err = "illisible"
 		} else {
 			row.Category = envelope.CategoryLabel(c.Report().Category, "fr")
+		}
+		if q != "" && (c == nil || !matches(c.Report(), row.Category, q)) {
+			continue
 		}
 		rows = append(rows, row)
 	}
@@ -175,7 +186,17 @@ func (ws *Workstation) inbox(w http.ResponseWriter, r *http.Request) {
 		}
 		return strings.Compare(a.Received, b.Received)
 	})
-	ws.render(w, "inbox.html", map[string]any{"Referent": ws.cfg.Referent, "Rows": rows})
+	ws.render(w, "inbox.html", map[string]any{"Referent": ws.cfg.Referent, "Rows": rows, "Query": r.URL.Query().Get("q")})
+}
+
+// matches: the report's texts or category contain q (lower case).
+func matches(rep envelope.Report, category, q string) bool {
+	for _, f := range []string{category, rep.Facts, rep.When, rep.Where, rep.PersonsInvolved, rep.Witnesses, rep.Wishes.Other} {
+		if strings.Contains(strings.ToLower(f), q) {
+			return true
+		}
+	}
+	return false
 }
 
 // open returns the case, opened once per run of the app.
@@ -210,6 +231,12 @@ func (ws *Workstation) showCase(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		ws.fail(w, err)
 		return
+	}
+	// Showing the conversation is reading it: the read receipt goes with it.
+	if n := len(msgs); n > 0 && msgs[n-1].Seq > c.Case().ReadByReferents {
+		if err := c.MarkRead(r.Context(), msgs[n-1].Seq); err != nil {
+			ws.cfg.Logger.Error("workstation: read receipt", "error", err)
+		}
 	}
 	rep := c.Report()
 	id, idState := c.Identity()

@@ -37,6 +37,10 @@ func (f *fakeCase) SetStatus(_ context.Context, status, notice string) error {
 	return nil
 }
 func (f *fakeCase) Refresh(context.Context) error { return nil }
+func (f *fakeCase) MarkRead(_ context.Context, seq uint64) error {
+	f.st.ReadByReferents = seq
+	return nil
+}
 func (f *fakeCase) Download(_ context.Context, it envelope.EvidenceItem, w io.Writer) error {
 	if it.FileID != testFile.FileID {
 		return errors.New("unknown file")
@@ -306,5 +310,33 @@ func TestDownloadIsAnAttachment(t *testing.T) {
 	}
 	if status, _ := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001/file/ffffffff000000000000000000000009", nil, ""); status != http.StatusNotFound {
 		t.Errorf("an unknown file: %d", status)
+	}
+}
+
+func TestSearchIsLocalAndReadReceipts(t *testing.T) {
+	ws, s, ts := newTestApp(t)
+	hc := browserFor(t)
+	do(t, hc, "GET", ts.URL+"/open?token="+ws.token, nil, "")
+	_, body := do(t, hc, "GET", ts.URL+"/?q="+url.QueryEscape("faits-deux"), nil, "")
+	if !strings.Contains(body, "bbbbbbbb") || strings.Contains(body, "aaaaaaaa") {
+		t.Errorf("searching the decrypted facts for one case's words should list that case only")
+	}
+	_, body = do(t, hc, "GET", ts.URL+"/?q="+url.QueryEscape("agissement"), nil, "")
+	if !strings.Contains(body, "aaaaaaaa") || strings.Contains(body, "bbbbbbbb") {
+		t.Errorf("searching a category's label should list its cases only")
+	}
+	_, body = do(t, hc, "GET", ts.URL+"/?q=introuvable", nil, "")
+	if !strings.Contains(body, "Aucun dossier ne contient") {
+		t.Errorf("a search with no result says nothing")
+	}
+	c := s["aaaaaaaa000000000000000000000001"]
+	c.st.Messages = 100
+	_, body = do(t, hc, "GET", ts.URL+"/", nil, "")
+	if !strings.Contains(body, "<strong>100</strong>") {
+		t.Errorf("the inbox does not count the unread messages")
+	}
+	do(t, hc, "GET", ts.URL+"/case/"+c.st.LookupID, nil, "")
+	if c.st.ReadByReferents != 100 {
+		t.Errorf("showing the case sent no read receipt up to the last message (read %d)", c.st.ReadByReferents)
 	}
 }
