@@ -8,9 +8,11 @@
 // Promises (guard.go):
 //   - it answers only requests whose Host is the address it listens on
 //     (127.0.0.1:PORT), which defeats DNS rebinding;
-//   - every request carries the session cookie that the first URL's
-//     unguessable token was exchanged for (compared in constant time), or
-//     is that first URL; anything else is refused with 403 and no content;
+//   - every request's path starts with /s/TOKEN/, the unguessable token
+//     of the address the command printed (compared in constant time); a
+//     capability URL rather than a cookie, since browsers send a cookie
+//     for 127.0.0.1 to every port; anything else is refused with 403 and
+//     no content;
 //   - a request that changes something (POST) must come from its own
 //     origin (Origin, or Sec-Fetch-Site: same-origin), so that another page
 //     in the same browser cannot act for the referent;

@@ -8,9 +8,6 @@ import (
 	"strings"
 )
 
-// cookieName is the session cookie, scoped to the listening address.
-const cookieName = "lanterne_ws"
-
 // headers are set on every answer, refusals included.
 func setHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -30,11 +27,13 @@ func newToken() string {
 }
 
 // guard wraps next with the package's promises (doc.go): host, token and
-// origin checks.
+// origin checks. The token is the first element of every path
+// (/s/TOKEN/…): a capability URL, not a cookie, because browsers send a
+// cookie for 127.0.0.1 to every port, that is to any other local server.
 type guard struct {
-	host  string // "127.0.0.1:PORT", the only Host answered
-	token string
-	next  http.Handler
+	host string // "127.0.0.1:PORT", the only Host answered
+	base string // "/s/TOKEN"
+	next http.Handler
 }
 
 func (g *guard) origin() string { return "http://" + g.host }
@@ -45,19 +44,8 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusForbidden, "wrong host")
 		return
 	}
-	// The first URL: its token becomes the session cookie, and the browser
-	// is sent on without the token in its address bar or history.
-	if r.URL.Path == "/open" {
-		if r.Method != http.MethodGet || !equal(r.URL.Query().Get("token"), g.token) {
-			refuse(w, http.StatusForbidden, "wrong token")
-			return
-		}
-		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: g.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
-		http.Redirect(w, r, "/", http.StatusSeeOther)
-		return
-	}
-	c, err := r.Cookie(cookieName)
-	if err != nil || !equal(c.Value, g.token) {
+	p := r.URL.Path
+	if len(p) < len(g.base)+1 || !equal(p[:len(g.base)], g.base) || p[len(g.base)] != '/' {
 		refuse(w, http.StatusForbidden, "no session: open the address the command printed")
 		return
 	}
@@ -65,7 +53,10 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusForbidden, "cross-origin request")
 		return
 	}
-	g.next.ServeHTTP(w, r)
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = p[len(g.base):]
+	r2.URL.RawPath = ""
+	g.next.ServeHTTP(w, r2)
 }
 
 // sameOrigin: the request comes from one of this app's own pages.

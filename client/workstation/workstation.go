@@ -76,6 +76,7 @@ var templateFS embed.FS
 type Workstation struct {
 	cfg   Config
 	token string
+	base  string // "/s/TOKEN": the prefix of every page's address
 	tmpl  *template.Template
 
 	mu    sync.Mutex
@@ -93,22 +94,27 @@ func New(cfg Config) (*Workstation, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	t, err := template.New("").Funcs(template.FuncMap{"short": short}).ParseFS(templateFS, "templates/*.html")
+	token := newToken()
+	base := "/s/" + token
+	t, err := template.New("").Funcs(template.FuncMap{
+		"short": short,
+		"u":     func(p string) string { return base + p }, // a page's address
+	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	return &Workstation{cfg: cfg, token: newToken(), tmpl: t, cases: map[string]Case{}}, nil
+	return &Workstation{cfg: cfg, token: token, base: base, tmpl: t, cases: map[string]Case{}}, nil
 }
 
 // Listen opens a random port on 127.0.0.1 (never another interface) and
-// returns the listener and the first URL to open in the referent's
-// browser, which holds the token.
+// returns the listener and the URL to open in the referent's browser,
+// which holds the token.
 func (ws *Workstation) Listen() (net.Listener, string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", err
 	}
-	return ln, "http://" + ln.Addr().String() + "/open?token=" + ws.token, nil
+	return ln, "http://" + ln.Addr().String() + ws.base + "/", nil
 }
 
 // Handler is the app behind the guard, for the address ln listens on.
@@ -121,7 +127,7 @@ func (ws *Workstation) Handler(addr string) http.Handler {
 	mux.HandleFunc("POST /case/{id}/status", ws.setStatus)
 	mux.HandleFunc("GET /case/{id}/file/{file}", ws.download)
 	mux.HandleFunc("GET /style.css", ws.style)
-	return &guard{host: addr, token: ws.token, next: mux}
+	return &guard{host: addr, base: ws.base, next: mux}
 }
 
 // Serve serves on ln until ctx ends.
@@ -269,7 +275,7 @@ func (ws *Workstation) reply(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, err)
 		return
 	}
-	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?done=sent", http.StatusSeeOther)
+	http.Redirect(w, r, ws.base+"/case/"+r.PathValue("id")+"?done=sent", http.StatusSeeOther)
 }
 
 // maxInMemory is the largest file the app decrypts to hand to the
@@ -341,7 +347,7 @@ func (ws *Workstation) identityRequest(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, err)
 		return
 	}
-	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?done=requested", http.StatusSeeOther)
+	http.Redirect(w, r, ws.base+"/case/"+r.PathValue("id")+"?done=requested", http.StatusSeeOther)
 }
 
 // statuses are the workflow's statuses, in the order a case goes.
@@ -378,7 +384,7 @@ func (ws *Workstation) setStatus(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, err)
 		return
 	}
-	http.Redirect(w, r, "/case/"+r.PathValue("id")+"?done=status", http.StatusSeeOther)
+	http.Redirect(w, r, ws.base+"/case/"+r.PathValue("id")+"?done=status", http.StatusSeeOther)
 }
 
 func (ws *Workstation) render(w http.ResponseWriter, name string, data any) {

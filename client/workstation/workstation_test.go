@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -110,7 +111,8 @@ func newTestApp(t *testing.T) (*Workstation, fakeSession, *httptest.Server) {
 	return ws, s, ts
 }
 
-// browser is a client that keeps cookies and does not follow redirects.
+// browserFor is a client that keeps cookies (the app must set none) and
+// does not follow redirects.
 func browserFor(t *testing.T) *http.Client {
 	t.Helper()
 	jar := &cookieJar{}
@@ -161,29 +163,32 @@ func do(t *testing.T, hc *http.Client, method, u string, header map[string]strin
 func TestGuard(t *testing.T) {
 	ws, _, ts := newTestApp(t)
 	origin := ts.URL
-	anon := browserFor(t)
-	// Without the token, nothing, and no content.
-	for _, path := range []string{"/", "/case/aaaaaaaa000000000000000000000001", "/open?token=wrong", "/open"} {
-		if status, body := do(t, anon, "GET", origin+path, nil, ""); status != http.StatusForbidden || strings.Contains(body, "FAITS") {
-			t.Errorf("GET %s without the token: %d", path, status)
+	hc := browserFor(t)
+	// Without the token in the path, nothing, and no content.
+	for _, path := range []string{"/", "/case/aaaaaaaa000000000000000000000001", "/s/wrong/", "/s/" + ws.token, "/s/" + ws.token + "x/", "/s//" + ws.token + "/", "/style.css"} {
+		if status, body := do(t, hc, "GET", origin+path, nil, ""); status != http.StatusForbidden || strings.Contains(body, "FAITS") {
+			t.Errorf("GET %s: %d, want 403", path, status)
 		}
 	}
-	// The first URL gives the session, and leaves for "/" without the token.
-	hc := browserFor(t)
-	status, _ := do(t, hc, "GET", origin+"/open?token="+ws.token, nil, "")
-	if status != http.StatusSeeOther {
-		t.Fatalf("the first URL: %d", status)
+	if status, body := do(t, hc, "GET", origin+ws.base+"/", nil, ""); status != 200 || !strings.Contains(body, "Agissement sexiste") {
+		t.Fatalf("inbox with the token: %d", status)
 	}
-	if status, body := do(t, hc, "GET", origin+"/", nil, ""); status != 200 || !strings.Contains(body, "Agissement sexiste") {
-		t.Fatalf("inbox with the session: %d", status)
+	// No cookie: it would go to every other server on 127.0.0.1.
+	resp, err := hc.Get(origin + ws.base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(resp.Cookies()) != 0 {
+		t.Errorf("the app sets cookies %v", resp.Cookies())
 	}
 	// DNS rebinding: another Host name for the same address is refused.
-	if status, _ := do(t, hc, "GET", origin+"/", map[string]string{"Host": "evil.example:80"}, ""); status != http.StatusForbidden {
+	if status, _ := do(t, hc, "GET", origin+ws.base+"/", map[string]string{"Host": "evil.example:80"}, ""); status != http.StatusForbidden {
 		t.Errorf("another Host: %d", status)
 	}
 	// Another page in the same browser cannot post for the referent.
 	form := "body=" + url.QueryEscape("réponse")
-	reply := origin + "/case/aaaaaaaa000000000000000000000001/reply"
+	reply := origin + ws.base + "/case/aaaaaaaa000000000000000000000001/reply"
 	for name, h := range map[string]map[string]string{
 		"no origin":           nil,
 		"other origin":        {"Origin": "http://evil.example"},
@@ -197,13 +202,19 @@ func TestGuard(t *testing.T) {
 	if status, _ := do(t, hc, "POST", reply, map[string]string{"Origin": origin}, form); status != http.StatusSeeOther {
 		t.Errorf("POST from its own page: %d", status)
 	}
+	// Every link of the pages keeps the token.
+	_, page := do(t, hc, "GET", origin+ws.base+"/case/aaaaaaaa000000000000000000000001", nil, "")
+	for _, m := range regexp.MustCompile(`(?:href|action)="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[1], ws.base+"/") && !strings.HasPrefix(m[1], "#") {
+			t.Errorf("link %q leaves the session", m[1])
+		}
+	}
 }
 
 func TestInboxAndReply(t *testing.T) {
 	ws, s, ts := newTestApp(t)
 	hc := browserFor(t)
-	do(t, hc, "GET", ts.URL+"/open?token="+ws.token, nil, "")
-	_, body := do(t, hc, "GET", ts.URL+"/", nil, "")
+	_, body := do(t, hc, "GET", ts.URL+ws.base+"/", nil, "")
 	late, fresh := strings.Index(body, "bbbbbbbb"), strings.Index(body, "aaaaaaaa")
 	if late < 0 || fresh < 0 || late > fresh {
 		t.Errorf("the overdue case is not listed first")
@@ -211,21 +222,21 @@ func TestInboxAndReply(t *testing.T) {
 	if !strings.Contains(body, "Harcèlement moral") || !strings.Contains(body, "<td>8</td>") {
 		t.Errorf("the inbox lacks the decrypted category or the days left:\n%s", body)
 	}
-	status, _ := do(t, hc, "POST", ts.URL+"/case/aaaaaaaa000000000000000000000001/reply", map[string]string{"Origin": ts.URL}, "body="+url.QueryEscape("Bien reçu <b>merci</b>"))
+	status, _ := do(t, hc, "POST", ts.URL+ws.base+"/case/aaaaaaaa000000000000000000000001/reply", map[string]string{"Origin": ts.URL}, "body="+url.QueryEscape("Bien reçu <b>merci</b>"))
 	if status != http.StatusSeeOther {
 		t.Fatalf("reply: %d", status)
 	}
 	if got := s["aaaaaaaa000000000000000000000001"].replies; len(got) != 1 || got[0] != "Bien reçu <b>merci</b>" {
 		t.Errorf("replies sent: %q", got)
 	}
-	_, page := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001?done=sent", nil, "")
+	_, page := do(t, hc, "GET", ts.URL+ws.base+"/case/aaaaaaaa000000000000000000000001?done=sent", nil, "")
 	if !strings.Contains(page, "FAITS-UN") || !strings.Contains(page, "Bien reçu &lt;b&gt;merci&lt;/b&gt;") {
 		t.Errorf("the case page lacks the report or the escaped reply")
 	}
-	if status, _ := do(t, hc, "POST", ts.URL+"/case/aaaaaaaa000000000000000000000001/reply", map[string]string{"Origin": ts.URL}, "body=+"); status != http.StatusBadRequest {
+	if status, _ := do(t, hc, "POST", ts.URL+ws.base+"/case/aaaaaaaa000000000000000000000001/reply", map[string]string{"Origin": ts.URL}, "body=+"); status != http.StatusBadRequest {
 		t.Errorf("an empty reply: %d", status)
 	}
-	if status, _ := do(t, hc, "GET", ts.URL+"/case/cccccccc000000000000000000000003", nil, ""); status != http.StatusNotFound {
+	if status, _ := do(t, hc, "GET", ts.URL+ws.base+"/case/cccccccc000000000000000000000003", nil, ""); status != http.StatusNotFound {
 		t.Errorf("an unknown case: %d", status)
 	}
 }
@@ -245,7 +256,7 @@ func TestListensOnLoopbackOnly(t *testing.T) {
 		t.Errorf("listens on %s", addr)
 	}
 	u, err := url.Parse(first)
-	if err != nil || u.Host != ln.Addr().String() || len(u.Query().Get("token")) < 40 {
+	if err != nil || u.Host != ln.Addr().String() || u.Path != ws.base+"/" || len(ws.token) < 40 {
 		t.Errorf("first URL %q", first)
 	}
 	other, _ := New(Config{Session: fakeSession{}})
@@ -257,31 +268,30 @@ func TestListensOnLoopbackOnly(t *testing.T) {
 func TestIdentityRequestAndStatus(t *testing.T) {
 	ws, s, ts := newTestApp(t)
 	hc := browserFor(t)
-	do(t, hc, "GET", ts.URL+"/open?token="+ws.token, nil, "")
 	own := map[string]string{"Origin": ts.URL}
 	c := s["aaaaaaaa000000000000000000000001"]
 	c.st.IdentityState = "sealed"
-	_, page := do(t, hc, "GET", ts.URL+"/case/"+c.st.LookupID, nil, "")
+	_, page := do(t, hc, "GET", ts.URL+ws.base+"/case/"+c.st.LookupID, nil, "")
 	if !strings.Contains(page, "/identity-request") || !strings.Contains(page, `<option value="acknowledged">`) || strings.Contains(page, `<option value="in_analysis">`) {
 		t.Errorf("a received case with a sealed identity: the page should offer the request and only the workflow's next statuses")
 	}
-	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/identity-request", own, "text="+url.QueryEscape("Pour vous protéger")); status != http.StatusSeeOther {
+	if status, _ := do(t, hc, "POST", ts.URL+ws.base+"/case/"+c.st.LookupID+"/identity-request", own, "text="+url.QueryEscape("Pour vous protéger")); status != http.StatusSeeOther {
 		t.Fatalf("identity request: %d", status)
 	}
 	if len(c.requests) != 1 || c.requests[0] != "Pour vous protéger" {
 		t.Errorf("identity requests sent: %q", c.requests)
 	}
 	// A status the workflow does not allow from here is refused, and nothing is sent.
-	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/status", own, "to=in_analysis&notice=x"); status != http.StatusBadRequest || len(c.notices) != 0 {
+	if status, _ := do(t, hc, "POST", ts.URL+ws.base+"/case/"+c.st.LookupID+"/status", own, "to=in_analysis&notice=x"); status != http.StatusBadRequest || len(c.notices) != 0 {
 		t.Errorf("received → in_analysis: %d, notices %q", status, c.notices)
 	}
-	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/status", own, "to=acknowledged&notice="+url.QueryEscape("Nous accusons réception.")); status != http.StatusSeeOther {
+	if status, _ := do(t, hc, "POST", ts.URL+ws.base+"/case/"+c.st.LookupID+"/status", own, "to=acknowledged&notice="+url.QueryEscape("Nous accusons réception.")); status != http.StatusSeeOther {
 		t.Fatalf("acknowledge: %d", status)
 	}
 	if c.st.Status != "acknowledged" || len(c.notices) != 1 || c.notices[0] != "Nous accusons réception." {
 		t.Errorf("after acknowledging: status %s, notices %q", c.st.Status, c.notices)
 	}
-	if status, _ := do(t, hc, "POST", ts.URL+"/case/"+c.st.LookupID+"/status", map[string]string{"Origin": "http://evil.example"}, "to=closed"); status != http.StatusForbidden || c.st.Status != "acknowledged" {
+	if status, _ := do(t, hc, "POST", ts.URL+ws.base+"/case/"+c.st.LookupID+"/status", map[string]string{"Origin": "http://evil.example"}, "to=closed"); status != http.StatusForbidden || c.st.Status != "acknowledged" {
 		t.Errorf("a cross-origin status change: %d, status %s", status, c.st.Status)
 	}
 }
@@ -289,9 +299,8 @@ func TestIdentityRequestAndStatus(t *testing.T) {
 func TestDownloadIsAnAttachment(t *testing.T) {
 	ws, _, ts := newTestApp(t)
 	hc := browserFor(t)
-	do(t, hc, "GET", ts.URL+"/open?token="+ws.token, nil, "")
-	_, page := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001", nil, "")
-	link := "/case/aaaaaaaa000000000000000000000001/file/" + testFile.FileID
+	_, page := do(t, hc, "GET", ts.URL+ws.base+"/case/aaaaaaaa000000000000000000000001", nil, "")
+	link := ws.base + "/case/aaaaaaaa000000000000000000000001/file/" + testFile.FileID
 	if !strings.Contains(page, `href="`+link+`"`) || !strings.Contains(page, "preuve &lt;1&gt;.html") {
 		t.Fatalf("the case page does not list the file")
 	}
@@ -308,7 +317,7 @@ func TestDownloadIsAnAttachment(t *testing.T) {
 	if ct, cd := resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"); ct != "application/octet-stream" || !strings.HasPrefix(cd, "attachment;") {
 		t.Errorf("a file claiming text/html is served as %q, %q: it must never render", ct, cd)
 	}
-	if status, _ := do(t, hc, "GET", ts.URL+"/case/aaaaaaaa000000000000000000000001/file/ffffffff000000000000000000000009", nil, ""); status != http.StatusNotFound {
+	if status, _ := do(t, hc, "GET", ts.URL+ws.base+"/case/aaaaaaaa000000000000000000000001/file/ffffffff000000000000000000000009", nil, ""); status != http.StatusNotFound {
 		t.Errorf("an unknown file: %d", status)
 	}
 }
@@ -316,26 +325,25 @@ func TestDownloadIsAnAttachment(t *testing.T) {
 func TestSearchIsLocalAndReadReceipts(t *testing.T) {
 	ws, s, ts := newTestApp(t)
 	hc := browserFor(t)
-	do(t, hc, "GET", ts.URL+"/open?token="+ws.token, nil, "")
-	_, body := do(t, hc, "GET", ts.URL+"/?q="+url.QueryEscape("faits-deux"), nil, "")
+	_, body := do(t, hc, "GET", ts.URL+ws.base+"/?q="+url.QueryEscape("faits-deux"), nil, "")
 	if !strings.Contains(body, "bbbbbbbb") || strings.Contains(body, "aaaaaaaa") {
 		t.Errorf("searching the decrypted facts for one case's words should list that case only")
 	}
-	_, body = do(t, hc, "GET", ts.URL+"/?q="+url.QueryEscape("agissement"), nil, "")
+	_, body = do(t, hc, "GET", ts.URL+ws.base+"/?q="+url.QueryEscape("agissement"), nil, "")
 	if !strings.Contains(body, "aaaaaaaa") || strings.Contains(body, "bbbbbbbb") {
 		t.Errorf("searching a category's label should list its cases only")
 	}
-	_, body = do(t, hc, "GET", ts.URL+"/?q=introuvable", nil, "")
+	_, body = do(t, hc, "GET", ts.URL+ws.base+"/?q=introuvable", nil, "")
 	if !strings.Contains(body, "Aucun dossier ne contient") {
 		t.Errorf("a search with no result says nothing")
 	}
 	c := s["aaaaaaaa000000000000000000000001"]
 	c.st.Messages = 100
-	_, body = do(t, hc, "GET", ts.URL+"/", nil, "")
+	_, body = do(t, hc, "GET", ts.URL+ws.base+"/", nil, "")
 	if !strings.Contains(body, "<strong>100</strong>") {
 		t.Errorf("the inbox does not count the unread messages")
 	}
-	do(t, hc, "GET", ts.URL+"/case/"+c.st.LookupID, nil, "")
+	do(t, hc, "GET", ts.URL+ws.base+"/case/"+c.st.LookupID, nil, "")
 	if c.st.ReadByReferents != 100 {
 		t.Errorf("showing the case sent no read receipt up to the last message (read %d)", c.st.ReadByReferents)
 	}
