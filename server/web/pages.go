@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net/url"
+	"strings"
 
 	"github.com/lanterne/lanterne/crypto/envelope"
 )
@@ -113,6 +114,13 @@ func loadStrings(lang string) (map[string]string, error) {
 // funcs are the template functions of one language. t panics on a missing
 // key, which fails the page at parse-free render time and in the tests.
 func funcs(dict map[string]string, as assets) template.FuncMap {
+	// The scripts' strings, once per language rather than per page served.
+	js := map[string]string{}
+	for k, v := range dict {
+		if strings.HasPrefix(k, "js.") {
+			js[k[3:]] = v
+		}
+	}
 	return template.FuncMap{
 		"t": func(key string) (string, error) {
 			s, ok := dict[key]
@@ -121,16 +129,8 @@ func funcs(dict map[string]string, as assets) template.FuncMap {
 			}
 			return s, nil
 		},
-		"asset": as.url,
-		"jsStrings": func() map[string]string {
-			out := map[string]string{}
-			for k, v := range dict {
-				if len(k) > 3 && k[:3] == "js." {
-					out[k[3:]] = v
-				}
-			}
-			return out
-		},
+		"asset":     as.url,
+		"jsStrings": func() map[string]string { return js },
 	}
 }
 

@@ -341,6 +341,7 @@
     if (!files.length) { result.textContent = t("followup.attach.none"); input.focus(); return; }
     const list = $("attach-progress");
     list.replaceChildren();
+    const bars = L.progressBars(list, "att-");
     const button = $("send-files");
     attaching = true;
     hold([button], true);
@@ -352,12 +353,9 @@
           list.append(el("li", {}, el("span", { text: f.name }), " — " + t("followup.attach.already")));
           continue;
         }
-        const id = "att-" + i;
-        const bar = el("progress", { id, max: "100", value: "0" });
-        const pct = el("span", { text: "0 %" });
-        list.append(el("li", {}, el("label", { for: id, text: f.name }), " ", bar, " ", pct));
         try {
-          await c.attach(f, (p) => { const v = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100; bar.value = v; pct.textContent = v + " %"; });
+          // Attach numbers every file 0: number them by their place here.
+          await c.attach(f, (p) => bars({ ...p, file: i }));
         } catch (err) {
           failed = { file: f, err };
           break;
